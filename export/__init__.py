@@ -1,0 +1,1 @@
+"""Offline pipeline: build, train and export the router's encoder into the Triton repository."""

@@ -1,0 +1,166 @@
+"""The router's one YAML config, validated at load so a bad file names the field it got wrong."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; the message names the offending field."""
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Endpoint(StrictModel):
+    """One upstream serving a model. Envoy reaches it by IP, so names are resolved at load."""
+
+    name: str
+    address: str = Field(description="IP address or host name of the backend")
+    port: Annotated[int, Field(ge=1, le=65535)]
+    weight: Annotated[int, Field(ge=1)] = 1
+    _destination: str = PrivateAttr(default="")
+
+    @field_validator("address")
+    @classmethod
+    def _resolvable(cls, address: str) -> str:
+        resolve_address(address)
+        return address
+
+    def model_post_init(self, context: object) -> None:
+        # Resolved once at load: never a blocking DNS lookup on a request.
+        self._destination = f"{resolve_address(self.address)}:{self.port}"
+
+    @property
+    def destination(self) -> str:
+        """The `ip:port` Envoy's original-destination cluster connects to."""
+        return self._destination
+
+
+class ModelConfig(StrictModel):
+    name: str
+    endpoints: Annotated[list[Endpoint], Field(min_length=1)]
+    description: str = ""
+
+
+class ModelScore(StrictModel):
+    model: str
+    score: float = 1.0
+
+
+class Category(StrictModel):
+    """A route: the models that suit it, and example utterances that describe it."""
+
+    name: str
+    model_scores: Annotated[list[ModelScore], Field(min_length=1)]
+    examples: list[str] = []
+
+
+class ExampleRouting(StrictModel):
+    """Matching the query embedding against categories' example utterances."""
+
+    threshold: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.45
+    top_k: Annotated[int, Field(ge=1)] = 3
+
+
+class TritonConfig(StrictModel):
+    url: str = "127.0.0.1:8001"
+    model: str = "router_encoder"
+    timeout_s: Annotated[float, Field(gt=0)] = 2.0
+    startup_timeout_s: Annotated[float, Field(gt=0)] = 120.0
+
+
+class ServerConfig(StrictModel):
+    extproc_host: str = "127.0.0.1"
+    extproc_port: Annotated[int, Field(ge=1, le=65535)] = 50051
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
+
+
+class RouterConfig(StrictModel):
+    server: ServerConfig = ServerConfig()
+    triton: TritonConfig = TritonConfig()
+    default_model: str
+    models: Annotated[list[ModelConfig], Field(min_length=1)]
+    categories: list[Category] = []
+    example_routing: ExampleRouting = ExampleRouting()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> RouterConfig:
+        names = [m.name for m in self.models]
+        _require_unique(names, "models")
+        _require_unique([c.name for c in self.categories], "categories")
+        if "auto" in names:
+            raise ValueError("models: 'auto' is reserved for routed requests")
+        if self.default_model not in names:
+            raise ValueError(f"default_model: {self.default_model!r} is not one of models {names}")
+        for i, category in enumerate(self.categories):
+            for j, score in enumerate(category.model_scores):
+                if score.model not in names:
+                    raise ValueError(
+                        f"categories[{i}].model_scores[{j}].model: {score.model!r} "
+                        f"is not one of models {names}"
+                    )
+        return self
+
+    def model(self, name: str) -> ModelConfig | None:
+        return next((m for m in self.models if m.name == name), None)
+
+
+def _require_unique(names: list[str], field: str) -> None:
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"{field}: duplicate names {duplicates}")
+
+
+def resolve_address(address: str) -> str:
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        pass
+    try:
+        return socket.gethostbyname(address)
+    except OSError as error:
+        raise ValueError(f"cannot resolve host {address!r} ({error})") from None
+
+
+def _format_validation_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        lines.append(f"{where}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def parse_config(data: object, source: str = "config") -> RouterConfig:
+    try:
+        config = RouterConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(f"{source}: {_format_validation_error(error)}") from None
+    return config
+
+
+def load_config(path: str | Path) -> RouterConfig:
+    """Read and validate; raises ConfigError, never returns a half-valid config."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML ({error})") from None
+    return parse_config(data, str(path))

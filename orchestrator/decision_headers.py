@@ -1,0 +1,29 @@
+"""The headers that carry a routing decision to Envoy (request) and to the client (response)."""
+
+from __future__ import annotations
+
+from orchestrator.routing import RoutingDecision
+
+DESTINATION = "x-router-destination"
+SELECTED_MODEL = "x-selected-model"
+CATEGORY = "x-router-category"
+CONFIDENCE = "x-router-confidence"
+DECISION_PATH = "x-router-decision-path"
+
+ROUTER_PREFIX = "x-router-"
+ROUTER_OWNED = frozenset({DESTINATION, SELECTED_MODEL})
+
+
+def is_router_owned(name: str) -> bool:
+    """Headers only the router may set; a client's copy is removed so it can't steer Envoy."""
+    name = name.lower()
+    return name in ROUTER_OWNED or name.startswith(ROUTER_PREFIX)
+
+
+def decision_headers(decision: RoutingDecision) -> dict[str, str]:
+    headers = {SELECTED_MODEL: decision.model, DECISION_PATH: decision.path.value}
+    if decision.category is not None:
+        headers[CATEGORY] = decision.category
+    if decision.confidence is not None:
+        headers[CONFIDENCE] = f"{decision.confidence:.4f}"
+    return headers

@@ -1,0 +1,1 @@
+"""Starting the real components on loopback: Triton, Envoy, fake LLM backends, the whole stack."""

@@ -1,0 +1,78 @@
+"""Shared test helpers: a small valid config and a deterministic encoder double for unit tests.
+
+Integration tests (tests/integration) use the real Triton instead of the double.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from orchestrator.config import RouterConfig, parse_config
+
+# Three orthogonal directions stand in for "math", "poetry" and "code" meanings.
+KEYWORDS = {"math": ("sum", "integral", "equation"), "poem": ("poem", "haiku"), "code": ("python",)}
+
+
+def config_dict() -> dict[str, Any]:
+    return {
+        "default_model": "general",
+        "models": [
+            {
+                "name": "math-model",
+                "endpoints": [{"name": "m1", "address": "127.0.0.1", "port": 9101}],
+            },
+            {"name": "poet", "endpoints": [{"name": "p1", "address": "127.0.0.1", "port": 9102}]},
+            {"name": "coder", "endpoints": [{"name": "c1", "address": "127.0.0.1", "port": 9103}]},
+            {
+                "name": "general",
+                "endpoints": [{"name": "g1", "address": "127.0.0.1", "port": 9104}],
+            },
+        ],
+        "example_routing": {"threshold": 0.7, "top_k": 1},
+        "categories": [
+            {
+                "name": "math",
+                "model_scores": [{"model": "math-model", "score": 1}],
+                "examples": ["sum"],
+            },
+            {
+                "name": "poetry",
+                "model_scores": [{"model": "poet", "score": 1}],
+                "examples": ["poem"],
+            },
+            {
+                "name": "code",
+                "model_scores": [{"model": "coder", "score": 1}],
+                "examples": ["python"],
+            },
+        ],
+    }
+
+
+@pytest.fixture
+def router_config() -> RouterConfig:
+    return parse_config(config_dict())
+
+
+class KeywordEncoder:
+    """Embeds text onto three axes by keywords; records every batch it was asked for."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[list[str]] = []
+        self.fail = fail
+
+    async def embed(self, texts: list[str]) -> np.ndarray:
+        from orchestrator.signals import SignalError
+
+        self.calls.append(list(texts))
+        if self.fail:
+            raise SignalError("triton down")
+        rows = []
+        for text in texts:
+            lowered = text.lower()
+            row = [float(any(w in lowered for w in words)) for words in KEYWORDS.values()]
+            rows.append(row if any(row) else [0.1, 0.1, 0.1])
+        return np.array(rows, dtype=np.float32)
