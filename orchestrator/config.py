@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import socket
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -154,13 +157,37 @@ def parse_config(data: object, source: str = "config") -> RouterConfig:
     return config
 
 
-def load_config(path: str | Path) -> RouterConfig:
-    """Read and validate; raises ConfigError, never returns a half-valid config."""
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_environment(text: str, environ: Mapping[str, str] = os.environ) -> str:
+    """`${NAME}` and `${NAME:-default}` in the YAML text, as compose and Kubernetes users expect.
+
+    One config file then serves loopback (defaults) and containers (variables set).
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in environ:
+            return environ[name]
+        if default is None:
+            raise ConfigError(f"environment variable {name} is not set and has no default")
+        return default
+
+    return ENV_REFERENCE.sub(substitute, text)
+
+
+def read_config_data(path: str | Path) -> object:
+    """The YAML document with environment references expanded (not yet validated)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text())
+        return yaml.safe_load(expand_environment(path.read_text()))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML ({error})") from None
-    return parse_config(data, str(path))
+
+
+def load_config(path: str | Path) -> RouterConfig:
+    """Read and validate; raises ConfigError, never returns a half-valid config."""
+    return parse_config(read_config_data(path), str(path))

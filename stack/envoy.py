@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
 import shutil
 import subprocess
 import sys
@@ -27,19 +29,37 @@ def envoy_binary() -> str:
 
 
 def render_config(
-    listen_port: int, admin_port: int, extproc_port: int, source: Path = ENVOY_CONFIG
+    listen_port: int,
+    admin_port: int,
+    extproc_port: int,
+    source: Path = ENVOY_CONFIG,
+    listen_address: str = "127.0.0.1",
+    extproc_host: str = "127.0.0.1",
 ) -> dict[str, Any]:
-    """The shipped config with its three loopback ports replaced."""
+    """The shipped config with its addresses replaced (loopback ports locally, service names
+    in containers, where the ext_proc cluster resolves its host by DNS)."""
     config = yaml.safe_load(source.read_text())
-    config["admin"]["address"]["socket_address"]["port_value"] = admin_port
-    config["static_resources"]["listeners"][0]["address"]["socket_address"]["port_value"] = (
-        listen_port
-    )
+    admin = config["admin"]["address"]["socket_address"]
+    admin.update(address=listen_address, port_value=admin_port)
+    listener = config["static_resources"]["listeners"][0]["address"]["socket_address"]
+    listener.update(address=listen_address, port_value=listen_port)
     for cluster in config["static_resources"]["clusters"]:
         if cluster["name"] == "router_extproc":
             endpoint = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]
-            endpoint["address"]["socket_address"]["port_value"] = extproc_port
+            endpoint["address"]["socket_address"].update(
+                address=extproc_host, port_value=extproc_port
+            )
+            if not _is_ip(extproc_host):
+                cluster["type"] = "STRICT_DNS"
     return config
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def validate(config_path: Path) -> subprocess.CompletedProcess[str]:
@@ -95,3 +115,24 @@ class EnvoyProxy:
     def stop(self) -> None:
         if self.process is not None:
             self.process.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m stack.envoy render ...`: write the config for a container or another host."""
+    parser = argparse.ArgumentParser(prog="python -m stack.envoy")
+    parser.add_argument("command", choices=["render"])
+    parser.add_argument("--listen-address", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8801)
+    parser.add_argument("--admin-port", type=int, default=9901)
+    parser.add_argument("--extproc", default="127.0.0.1:50051", help="HOST:PORT of the router")
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+    host, _, port = args.extproc.rpartition(":")
+    config = render_config(
+        args.port, args.admin_port, int(port), listen_address=args.listen_address, extproc_host=host
+    )
+    args.output.write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -143,6 +143,7 @@ async def serve(models: dict[str, int], host: str = "127.0.0.1") -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m stack.fake_backend", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
         "--serve",
         action="append",
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     for item in args.serve:
         name, _, port = item.rpartition("=")
         models[name] = int(port)
-    asyncio.run(serve(models))
+    asyncio.run(serve(models, args.host))
 
 
 if __name__ == "__main__":

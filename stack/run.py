@@ -8,8 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-import yaml
-
+from orchestrator.config import read_config_data
 from stack.local import ROOT, LocalStack, loopback_endpoints
 
 
@@ -47,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    config = yaml.safe_load(args.config.read_text())
+    config = read_config_data(args.config)
     stack = LocalStack(
         config,
         args.workdir,

@@ -74,7 +74,8 @@ def server_environment() -> dict[str, str]:
 
 @dataclass
 class TritonServer:
-    """A local Triton bound to 127.0.0.1, polling the repository so new versions load live."""
+    """A Triton bound to loopback (or `address` in a container), polling the repository so
+    new versions load live."""
 
     log_path: Path
     repository: Path = DEFAULT_REPOSITORY
@@ -82,6 +83,7 @@ class TritonServer:
     grpc_port: int = 0
     metrics_port: int = 0
     poll_seconds: int = 2
+    address: str = "127.0.0.1"
     process: ManagedProcess | None = None
 
     def __post_init__(self) -> None:
@@ -100,11 +102,11 @@ class TritonServer:
             f"--backend-directory={backend_directory()}",
             "--model-control-mode=poll",
             f"--repository-poll-secs={self.poll_seconds}",
-            "--http-address=127.0.0.1",
+            f"--http-address={self.address}",
             f"--http-port={self.http_port}",
-            "--grpc-address=127.0.0.1",
+            f"--grpc-address={self.address}",
             f"--grpc-port={self.grpc_port}",
-            "--metrics-address=127.0.0.1",
+            f"--metrics-address={self.address}",
             f"--metrics-port={self.metrics_port}",
             "--allow-gpu-metrics=false",
             "--strict-readiness=true",
@@ -142,3 +144,31 @@ class TritonServer:
     def stop(self) -> None:
         if self.process is not None:
             self.process.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m stack.triton`: run Triton in the foreground (the container entry point)."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m stack.triton")
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--http-port", type=int, default=8000)
+    parser.add_argument("--grpc-port", type=int, default=8001)
+    parser.add_argument("--metrics-port", type=int, default=8002)
+    parser.add_argument("--repository", type=Path, default=DEFAULT_REPOSITORY)
+    args = parser.parse_args(argv)
+    server = TritonServer(
+        log_path=Path(os.devnull),
+        repository=args.repository,
+        http_port=args.http_port,
+        grpc_port=args.grpc_port,
+        metrics_port=args.metrics_port,
+        address=args.address,
+    )
+    argv_ = server.argv()
+    os.execve(argv_[0], argv_, {**os.environ, **server_environment()})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

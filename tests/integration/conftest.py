@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from export.repository import latest_version_dir
+from orchestrator.config import read_config_data
 from stack.local import ROOT, LocalStack, with_free_ports
 
 
@@ -16,7 +16,7 @@ from stack.local import ROOT, LocalStack, with_free_ports
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     if latest_version_dir() is None:
         pytest.fail("model_repository has no router_encoder version: run `make models` first")
-    config = with_free_ports(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
+    config = with_free_ports(read_config_data(ROOT / "config" / "config.yaml"))
     workdir: Path = tmp_path_factory.mktemp("stack")
     local = LocalStack(config, workdir).start()
     try:

@@ -69,3 +69,21 @@ def test_unreadable_and_invalid_yaml_files(tmp_path: Path) -> None:
     bad.write_text("models: [unclosed")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
+
+
+def test_environment_references_expand_with_defaults() -> None:
+    from orchestrator.config import expand_environment
+
+    text = "a: ${HOST:-127.0.0.1}\nb: ${PORT}\nc: ${EMPTY:-}"
+    assert expand_environment(text, {"PORT": "80"}) == "a: 127.0.0.1\nb: 80\nc: "
+    assert expand_environment(text, {"PORT": "80", "HOST": "triton"}).startswith("a: triton")
+    with pytest.raises(ConfigError, match="PORT is not set"):
+        expand_environment(text, {})
+
+
+def test_default_config_follows_compose_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROUTER_TRITON_URL", "triton:8001")
+    monkeypatch.setenv("ROUTER_BACKEND_HOST", "localhost")
+    config = load_config(DEFAULT_CONFIG)
+    assert config.triton.url == "triton:8001"
+    assert config.models[0].endpoints[0].address == "localhost"
