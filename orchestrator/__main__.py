@@ -1,4 +1,4 @@
-"""`python -m orchestrator serve --config FILE`."""
+"""`python -m orchestrator serve|classify ...`."""
 
 from __future__ import annotations
 
@@ -18,16 +18,39 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the ext_proc server for Envoy")
     serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    classify = sub.add_parser("classify", help="signals for each JSON line ({'text': ...}) of FILE")
+    classify.add_argument("file", type=Path)
+    classify.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    classify.add_argument("--output", type=Path, help="write here instead of stdout")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if args.command == "serve":
-        from orchestrator.app import serve as run_server
+    try:
+        if args.command == "serve":
+            from orchestrator.app import serve as run_server
 
-        try:
             asyncio.run(run_server(args.config))
-        except ConfigError as error:
-            print(f"config error: {error}", file=sys.stderr)
-            return 2
+        elif args.command == "classify":
+            return run_classify(args.file, args.config, args.output)
+    except ConfigError as error:
+        print(f"config error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_classify(file: Path, config_path: Path, output: Path | None) -> int:
+    import tempfile
+
+    from orchestrator.classify_cli import classify
+    from orchestrator.config import load_config
+
+    config = load_config(config_path)
+    with tempfile.TemporaryDirectory() as workdir:
+        if output is None:
+            count = asyncio.run(classify(file, config, sys.stdout, Path(workdir)))
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                count = asyncio.run(classify(file, config, out, Path(workdir)))
+    print(f"classified {count} texts", file=sys.stderr)
     return 0
 
 

@@ -55,10 +55,19 @@ class Endpoint(StrictModel):
         return self._destination
 
 
+class Pricing(StrictModel):
+    """Prices for cost metrics, per million tokens."""
+
+    currency: str = "USD"
+    prompt_per_1m: Annotated[float, Field(ge=0)] = 0.0
+    completion_per_1m: Annotated[float, Field(ge=0)] = 0.0
+
+
 class ModelConfig(StrictModel):
     name: str
     endpoints: Annotated[list[Endpoint], Field(min_length=1)]
     description: str = ""
+    pricing: Pricing | None = None
 
 
 class ModelScore(StrictModel):
@@ -81,6 +90,57 @@ class ExampleRouting(StrictModel):
     top_k: Annotated[int, Field(ge=1)] = 3
 
 
+class ClassifierRouting(StrictModel):
+    """The trained category head: its calibrated probability must reach the threshold."""
+
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+
+
+class GuardConfig(StrictModel):
+    """Which guard labels count as an attack, and the probability that makes a verdict."""
+
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    labels: list[str] = ["jailbreak", "prompt_injection", "harmful"]
+
+
+class MetricsConfig(StrictModel):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 9190
+
+
+class ApiConfig(StrictModel):
+    """The classification API and health endpoints (FastAPI, same process)."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    max_text_chars: Annotated[int, Field(ge=1)] = 20_000
+    max_batch: Annotated[int, Field(ge=1)] = 64
+
+
+class DecisionLogConfig(StrictModel):
+    """One JSON line per request; the prompt only when include_prompt is set."""
+
+    enabled: bool = True
+    output: str = Field("stdout", description="'stdout' or a file path")
+    include_prompt: bool = False
+
+
+class TracingConfig(StrictModel):
+    enabled: bool = False
+    otlp_endpoint: str = "http://127.0.0.1:4317"
+    insecure: bool = True
+    service_name: str = "semantic-router"
+
+
+class ReloadConfig(StrictModel):
+    """Watch the config file (symlink swaps included) and apply valid changes live."""
+
+    watch: bool = True
+    interval_s: Annotated[float, Field(gt=0)] = 1.0
+
+
 class TritonConfig(StrictModel):
     url: str = "127.0.0.1:8001"
     model: str = "router_encoder"
@@ -101,6 +161,13 @@ class RouterConfig(StrictModel):
     models: Annotated[list[ModelConfig], Field(min_length=1)]
     categories: list[Category] = []
     example_routing: ExampleRouting = ExampleRouting()
+    classifier: ClassifierRouting = ClassifierRouting()
+    guard: GuardConfig = GuardConfig()
+    metrics: MetricsConfig = MetricsConfig()
+    api: ApiConfig = ApiConfig()
+    decision_log: DecisionLogConfig = DecisionLogConfig()
+    tracing: TracingConfig = TracingConfig()
+    reload: ReloadConfig = ReloadConfig()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> RouterConfig:

@@ -9,6 +9,8 @@ SELECTED_MODEL = "x-selected-model"
 CATEGORY = "x-router-category"
 CONFIDENCE = "x-router-confidence"
 DECISION_PATH = "x-router-decision-path"
+# Returned to the client so it can find the request's line in the decision log.
+REQUEST_ID = "x-router-request-id"
 
 ROUTER_PREFIX = "x-router-"
 ROUTER_OWNED = frozenset({DESTINATION, SELECTED_MODEL})

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass
 class RequestError(Exception):
     """A request the router answers itself with a 4xx instead of forwarding."""
 
@@ -16,6 +16,9 @@ class RequestError(Exception):
     type: str = "invalid_request_error"
     param: str | None = None
 
-    def body(self) -> bytes:
+    def payload(self) -> dict[str, dict[str, str | None]]:
         error = {"message": self.message, "type": self.type, "code": self.code, "param": self.param}
-        return json.dumps({"error": error}).encode()
+        return {"error": error}
+
+    def body(self) -> bytes:
+        return json.dumps(self.payload()).encode()

@@ -17,6 +17,7 @@ class DecisionPath(StrEnum):
 
     EXPLICIT = "explicit"
     EXAMPLES = "examples"
+    CLASSIFIER = "classifier"
     DEFAULT = "default"
 
 
@@ -44,24 +45,47 @@ def unknown_model_error(requested: str, config: RouterConfig) -> RequestError:
     )
 
 
+@dataclass(frozen=True)
+class CategoryEvidence:
+    """What the signals say about the category, from each method that ran."""
+
+    examples: CategoryMatch | None = None
+    classifier: CategoryMatch | None = None
+
+
 def decide_route(
-    requested: str, match: CategoryMatch | None, config: RouterConfig
+    requested: str, evidence: CategoryEvidence, config: RouterConfig
 ) -> RoutingDecision:
-    """Explicit known model passes; `auto` follows the best category above the threshold."""
+    """Explicit known model passes; for `auto`: example routes, then the classifier, then default.
+
+    Example routes come first because they are the operator's own, specific statement; the
+    classifier is the general fallback. A classified category without a route in the config
+    keeps its label (for headers and metrics) and goes to the default model.
+    """
     if requested != AUTO_MODEL:
         if config.model(requested) is None:
             raise unknown_model_error(requested, config)
         return RoutingDecision(model=requested, path=DecisionPath.EXPLICIT)
     categories = {c.name: c for c in config.categories}
+    examples = evidence.examples
     if (
-        match is not None
-        and match.category in categories
-        and match.score >= config.example_routing.threshold
+        examples is not None
+        and examples.category in categories
+        and examples.score >= config.example_routing.threshold
     ):
         return RoutingDecision(
-            model=best_model(categories[match.category]),
+            model=best_model(categories[examples.category]),
             path=DecisionPath.EXAMPLES,
-            category=match.category,
-            confidence=match.score,
+            category=examples.category,
+            confidence=examples.score,
+        )
+    classified = evidence.classifier
+    if classified is not None and classified.score >= config.classifier.threshold:
+        category = categories.get(classified.category)
+        return RoutingDecision(
+            model=best_model(category) if category else config.default_model,
+            path=DecisionPath.CLASSIFIER,
+            category=classified.category,
+            confidence=classified.score,
         )
     return RoutingDecision(model=config.default_model, path=DecisionPath.DEFAULT)

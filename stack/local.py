@@ -39,6 +39,8 @@ def with_free_ports(config: dict[str, Any]) -> dict[str, Any]:
                 endpoint["port"] = free_port()
     config.setdefault("server", {})["extproc_port"] = free_port()
     config.setdefault("triton", {})["url"] = f"127.0.0.1:{free_port()}"
+    config.setdefault("api", {})["port"] = free_port()
+    config.setdefault("metrics", {})["port"] = free_port()
     return config
 
 
@@ -103,7 +105,8 @@ class LocalStack:
             cwd=ROOT,
         )
         self.children.append(router.start())
-        router.wait_until(lambda: port_open(extproc_port), 180)
+        api_port = int(self.config.get("api", {}).get("port", 8080))
+        router.wait_until(lambda: port_open(extproc_port) and port_open(api_port), 180)
 
         envoy = EnvoyProxy(
             self.workdir / "envoy.log",

@@ -21,6 +21,8 @@ Semantic router is up (logs in {stack.workdir}):
   OpenAI API (Envoy)    http://127.0.0.1:{stack.envoy_port}/v1
   Envoy admin           http://127.0.0.1:{stack.envoy_admin_port}
   orchestrator ext_proc 127.0.0.1:{stack.config.get("server", {}).get("extproc_port", 50051)}
+  classification API    http://127.0.0.1:{stack.config.get("api", {}).get("port", 8080)}/docs
+  metrics               http://127.0.0.1:{stack.config.get("metrics", {}).get("port", 9190)}/metrics
   Triton                grpc 127.0.0.1:{triton.grpc_port}, http 127.0.0.1:{triton.http_port}
   fake backends         {models or "(none)"}
 

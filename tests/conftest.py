@@ -58,11 +58,30 @@ def router_config() -> RouterConfig:
 
 
 class KeywordEncoder:
-    """Embeds text onto three axes by keywords; records every batch it was asked for."""
+    """Embeds text onto three axes by keywords; records every batch it was asked for.
 
-    def __init__(self, fail: bool = False) -> None:
+    `classifier` maps a keyword to (label, probability) for a fake category head.
+    """
+
+    def __init__(
+        self, fail: bool = False, classifier: dict[str, tuple[str, float]] | None = None
+    ) -> None:
         self.calls: list[list[str]] = []
         self.fail = fail
+        self.classifier = classifier or {}
+
+    async def signals(self, texts: list[str]) -> list:
+        from orchestrator.signals import TextSignals
+
+        embeddings = await self.embed(texts)
+        result = []
+        for text, embedding in zip(texts, embeddings, strict=True):
+            category = {}
+            for word, (label, probability) in self.classifier.items():
+                if word in text.lower():
+                    category = {label: probability, "other": 1 - probability}
+            result.append(TextSignals(embedding=embedding, category=category))
+        return result
 
     async def embed(self, texts: list[str]) -> np.ndarray:
         from orchestrator.signals import SignalError

@@ -61,10 +61,20 @@ def request_body_response(
     return ProcessingResponse(request_body=BodyResponse(response=common))
 
 
-def response_headers_response(mutation: HeaderMutation | None = None) -> ProcessingResponse:
-    return ProcessingResponse(
+BUFFERED = ProcessingMode.BUFFERED
+STREAMED = ProcessingMode.STREAMED
+
+
+def response_headers_response(
+    mutation: HeaderMutation | None = None, body_mode: int | None = None
+) -> ProcessingResponse:
+    """`body_mode` asks Envoy to send this response's body too (whole, or chunk by chunk)."""
+    response = ProcessingResponse(
         response_headers=HeadersResponse(response=CommonResponse(header_mutation=mutation))
     )
+    if body_mode is not None:
+        response.mode_override.CopyFrom(ProcessingMode(response_body_mode=body_mode))
+    return response
 
 
 def response_body_response() -> ProcessingResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 
 from envoy.service.ext_proc.v3.external_processor_pb2 import (
     HttpBody,
@@ -11,18 +12,28 @@ from envoy.service.ext_proc.v3.external_processor_pb2 import (
     ProcessingResponse,
 )
 
+from orchestrator import metrics
 from orchestrator.body_rewrite import with_model
 from orchestrator.chat_request import ChatRequest, parse_chat_request
-from orchestrator.decision_headers import DESTINATION, decision_headers, is_router_owned
+from orchestrator.config import ModelConfig
+from orchestrator.decision_headers import (
+    DESTINATION,
+    REQUEST_ID,
+    decision_headers,
+    is_router_owned,
+)
+from orchestrator.decision_log import DecisionLog
 from orchestrator.endpoints import pick_endpoint
 from orchestrator.example_routes import CategoryMatch
 from orchestrator.extproc import mutations
+from orchestrator.extproc.mutations import BUFFERED, STREAMED
 from orchestrator.extproc.state import StreamState, header_map
 from orchestrator.models_list import models_list_body
 from orchestrator.openai_errors import RequestError
-from orchestrator.routing import AUTO_MODEL, decide_route
+from orchestrator.routing import AUTO_MODEL, CategoryEvidence, RoutingDecision, decide_route
 from orchestrator.runtime import RouterRuntime
 from orchestrator.signals import EncoderClient, SignalError
+from orchestrator.usage import usage_from_json_body, usage_from_sse
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +49,17 @@ class RuntimeHolder:
 
 
 class Processor:
-    def __init__(self, runtimes: RuntimeHolder, encoder: EncoderClient, rng: random.Random) -> None:
+    def __init__(
+        self,
+        runtimes: RuntimeHolder,
+        encoder: EncoderClient,
+        rng: random.Random,
+        decision_log: DecisionLog | None = None,
+    ) -> None:
         self.runtimes = runtimes
         self.encoder = encoder
         self.rng = rng
+        self.decision_log = decision_log
 
     async def request_headers(self, state: StreamState, message: HttpHeaders) -> ProcessingResponse:
         state.remember(header_map(message))
@@ -51,9 +69,10 @@ class Processor:
         if state.method == "GET" and state.path == MODELS:
             return mutations.immediate_response(200, models_list_body(config))
         if state.method == "POST" and state.path == CHAT_COMPLETIONS:
+            state.routed = True
             error = self._early_body_error(state, message, config.server.max_body_bytes)
             if error is not None:
-                return error_response(error)
+                return error_response(state, error)
             return mutations.request_headers_response(mutations.header_mutation(remove=spoofed))
 
         # Anything else goes untouched to the default model's backend.
@@ -75,55 +94,124 @@ class Processor:
     async def request_body(self, state: StreamState, message: HttpBody) -> ProcessingResponse:
         runtime = self.runtimes.current
         if len(message.body) > runtime.config.server.max_body_bytes:
-            return error_response(body_too_large(runtime.config.server.max_body_bytes))
+            return error_response(state, body_too_large(runtime.config.server.max_body_bytes))
         try:
-            chat = parse_chat_request(message.body)
-            match = await self._match(chat, runtime) if chat.model == AUTO_MODEL else None
-            decision = decide_route(chat.model, match, runtime.config)
+            with state.step("parse"):
+                chat = parse_chat_request(message.body)
+            state.requested_model, state.stream = chat.model, chat.stream
+            state.prompt = chat.last_user_text()
+            evidence = CategoryEvidence()
+            if chat.model == AUTO_MODEL:
+                evidence = await self._evidence(state, chat, runtime)
+            with state.step("classify"):
+                decision = decide_route(chat.model, evidence, runtime.config)
         except RequestError as error:
-            return error_response(error)
+            return error_response(state, error)
 
         model = runtime.config.model(decision.model)
         assert model is not None  # decide_route only returns configured models
         endpoint = pick_endpoint(model, self.rng)
-        state.decision = decision
+        state.decision, state.endpoint = decision, endpoint.name
+        record_decision(chat.model, decision)
         body = with_model(chat.body, decision.model) if decision.model != chat.model else None
         headers = {DESTINATION: endpoint.destination, **decision_headers(decision)}
         if body is not None:
             headers["content-length"] = str(len(body))
-        log.info(
-            "route request_id=%s model=%s path=%s category=%s confidence=%s endpoint=%s",
-            state.request_id,
-            decision.model,
-            decision.path.value,
-            decision.category,
-            decision.confidence,
-            endpoint.name,
-        )
+        state.forwarded_at = time.perf_counter()
         return mutations.request_body_response(mutations.header_mutation(headers), body)
 
-    async def _match(self, chat: ChatRequest, runtime: RouterRuntime) -> CategoryMatch | None:
+    async def _evidence(
+        self, state: StreamState, chat: ChatRequest, runtime: RouterRuntime
+    ) -> CategoryEvidence:
+        """One encoder pass gives both the embedding (example routes) and the category head."""
         text = chat.last_user_text()
-        if not text or not len(runtime.examples):
-            return None
+        if not text:
+            return CategoryEvidence()
         try:
-            embedding = await self.encoder.embed([text])
+            with state.step("signals"):
+                (signals,) = await self.encoder.signals([text])
         except SignalError as error:
             log.warning("signals unavailable, using the default model: %s", error)
-            return None
-        return runtime.examples.match(embedding[0])
+            return CategoryEvidence()
+        top = signals.top_category()
+        return CategoryEvidence(
+            examples=runtime.examples.match(signals.embedding),
+            classifier=CategoryMatch(*top) if top else None,
+        )
 
     async def response_headers(
         self, state: StreamState, message: HttpHeaders
     ) -> ProcessingResponse:
         if state.decision is None:
             return mutations.response_headers_response()
+        headers = header_map(message)
+        status = headers.get(":status", "")
+        state.upstream_status = int(status) if status.isdigit() else None
+        if state.upstream_status is not None and state.upstream_status >= 500:
+            metrics.REQUEST_ERRORS.labels(state.decision.model, "upstream_5xx").inc()
+        streaming = "text/event-stream" in headers.get("content-type", "")
+        success = state.upstream_status is not None and 200 <= state.upstream_status < 300
+        returned = {**decision_headers(state.decision), REQUEST_ID: state.request_id}
         return mutations.response_headers_response(
-            mutations.header_mutation(decision_headers(state.decision))
+            mutations.header_mutation(returned),
+            body_mode=(STREAMED if streaming else BUFFERED) if success else None,
         )
 
     async def response_body(self, state: StreamState, message: HttpBody) -> ProcessingResponse:
+        """Streams pass chunk by chunk (time to first token, usage if the client asked for it);
+        JSON bodies arrive whole. Bodies pass unchanged."""
+        now = time.perf_counter()
+        if state.first_chunk_at is None:
+            state.first_chunk_at = now
+        usage = usage_from_sse(message.body) if state.stream else usage_from_json_body(message.body)
+        state.usage = usage or state.usage
+        if message.end_of_stream:
+            state.completed_at = now
         return mutations.response_body_response()
+
+    def finish(self, state: StreamState) -> None:
+        """When the stream ends: the request's metrics and its decision-log line."""
+        state.timings_ms["total"] = round(state.router_seconds * 1000, 3)
+        if state.routed:
+            metrics.ROUTING_LATENCY.observe(state.router_seconds)
+            metrics.STEP_LATENCY.labels("total").observe(state.router_seconds)
+        decision = state.decision
+        if decision is not None and state.forwarded_at is not None:
+            config = self.runtimes.current.config
+            record_response(state, decision.model, config.model(decision.model))
+        if self.decision_log is not None and state.routed:
+            self.decision_log.write(state)
+
+
+def record_decision(requested: str, decision: RoutingDecision) -> None:
+    metrics.REQUESTS.labels(decision.model).inc()
+    metrics.ROUTING_DECISIONS.labels(
+        decision.category or "", requested, decision.model, decision.path.value
+    ).inc()
+    if decision.model != requested:
+        metrics.ROUTING_MODIFICATIONS.labels(requested, decision.model).inc()
+    if decision.category:
+        metrics.CATEGORY_CLASSIFICATIONS.labels(decision.category).inc()
+
+
+def record_response(state: StreamState, model: str, config: ModelConfig | None) -> None:
+    assert state.forwarded_at is not None
+    if state.completed_at is not None:
+        metrics.COMPLETION_LATENCY.labels(model).observe(state.completed_at - state.forwarded_at)
+    if state.stream and state.first_chunk_at is not None:
+        metrics.TTFT.labels(model).observe(state.first_chunk_at - state.forwarded_at)
+    usage = state.usage
+    if usage is None:
+        return
+    metrics.PROMPT_TOKENS.labels(model).inc(usage.prompt_tokens)
+    metrics.COMPLETION_TOKENS.labels(model).inc(usage.completion_tokens)
+    pricing = config.pricing if config else None
+    if pricing is not None:
+        cost = (
+            usage.prompt_tokens * pricing.prompt_per_1m
+            + usage.completion_tokens * pricing.completion_per_1m
+        ) / 1_000_000
+        metrics.COST.labels(model, pricing.currency).inc(cost)
 
 
 def body_too_large(max_bytes: int) -> RequestError:
@@ -132,5 +220,7 @@ def body_too_large(max_bytes: int) -> RequestError:
     )
 
 
-def error_response(error: RequestError) -> ProcessingResponse:
+def error_response(state: StreamState, error: RequestError) -> ProcessingResponse:
+    state.error = error.code
+    metrics.REQUEST_ERRORS.labels(state.requested_model or "unknown", error.code).inc()
     return mutations.immediate_response(error.status, error.body(), {"x-router-error": error.code})

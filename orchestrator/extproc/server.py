@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import grpc
@@ -21,8 +22,13 @@ INTERNAL_ERROR = RequestError(
 )
 
 
+REQUEST_PHASES = frozenset({"request_headers", "request_body"})
+
+
 class ExternalProcessor(external_processor_pb2_grpc.ExternalProcessorServicer):
-    def __init__(self, processor: Processor) -> None:
+    def __init__(self, processor: Processor, tracer: object = None) -> None:
+        self.processor = processor
+        self.tracer = tracer
         self.handlers = {
             "request_headers": processor.request_headers,
             "request_body": processor.request_body,
@@ -35,19 +41,28 @@ class ExternalProcessor(external_processor_pb2_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[ProcessingRequest],
         context: grpc.aio.ServicerContext,
     ) -> AsyncIterator[ProcessingResponse]:
-        state = StreamState()
-        async for request in request_iterator:
-            phase = request.WhichOneof("request")
-            handler = self.handlers.get(phase or "")
-            if handler is None:
-                log.warning("unexpected ext_proc phase %s; check envoy processing_mode", phase)
-                yield mutations.immediate_response(500, INTERNAL_ERROR.body())
-                return
+        state = StreamState(tracer=self.tracer)
+        try:
+            async for request in request_iterator:
+                phase = request.WhichOneof("request")
+                handler = self.handlers.get(phase or "")
+                if handler is None:
+                    log.warning("unexpected ext_proc phase %s; check envoy processing_mode", phase)
+                    yield mutations.immediate_response(500, INTERNAL_ERROR.body())
+                    return
+                started = time.perf_counter()
+                try:
+                    response = await handler(state, getattr(request, phase))
+                except Exception:
+                    log.exception("handler %s failed (request_id=%s)", phase, state.request_id)
+                    response = mutations.immediate_response(500, INTERNAL_ERROR.body())
+                if phase in REQUEST_PHASES:
+                    state.router_seconds += time.perf_counter() - started
+                yield response
+                if response.WhichOneof("response") == "immediate_response":
+                    return
+        finally:
             try:
-                response = await handler(state, getattr(request, phase))
+                self.processor.finish(state)
             except Exception:
-                log.exception("handler %s failed (request_id=%s)", phase, state.request_id)
-                response = mutations.immediate_response(500, INTERNAL_ERROR.body())
-            yield response
-            if response.WhichOneof("response") == "immediate_response":
-                return
+                log.exception("finishing request %s failed", state.request_id)

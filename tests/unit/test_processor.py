@@ -147,3 +147,13 @@ async def test_oversize_buffered_body_rejected(
         StreamState(), chat_body("x" * (router_config.server.max_body_bytes + 1))
     )
     assert immediate(response)[0] == 413
+
+
+async def test_one_encoder_pass_feeds_examples_and_classifier(router_config: RouterConfig) -> None:
+    encoder = KeywordEncoder(classifier={"refactor": ("code", 0.9)})
+    processor = await make_processor(router_config, encoder)
+    response = await processor.request_body(StreamState(), chat_body("refactor this class"))
+    headers = set_headers(response)
+    assert headers["x-selected-model"] == "coder"
+    assert headers["x-router-decision-path"] == "classifier"
+    assert encoder.calls[1:] == [["refactor this class"]]

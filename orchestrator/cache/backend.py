@@ -1,0 +1,60 @@
+"""What a cache backend does, so the in-memory and the Milvus store share tests and semantics.
+
+Backends only store and search; thresholds, verification, timeouts and failure handling live
+in `SemanticCache`, once. Embeddings reaching a backend are float32 unit vectors. `now` is
+passed in (seconds since the epoch) so TTL means the same in every replica and in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A cached query near the new one; `completion` is the caller's own copy."""
+
+    entry_id: str
+    query_text: str
+    completion: dict[str, Any]
+    similarity: float
+
+
+@dataclass
+class BackendStats:
+    entries: int = 0
+    bytes: int = 0
+    evictions: int = 0  # removed for room (max_entries / max_bytes)
+    expirations: int = 0  # removed because the TTL had passed
+
+
+class CacheBackend(Protocol):
+    stats: BackendStats
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def search(
+        self, scope_key: str, embedding: np.ndarray, min_similarity: float, limit: int, now: float
+    ) -> list[Candidate]:
+        """Unexpired entries of the scope with similarity >= min_similarity, best first."""
+        ...
+
+    async def insert(
+        self, scope_key: str, query_text: str, embedding: np.ndarray, payload: str, now: float
+    ) -> None:
+        """Store one entry (payload: the completion as JSON), evicting as the bounds require."""
+        ...
+
+    async def touch(self, entry_id: str, now: float) -> None:
+        """The entry answered a request: it is now the most recently used."""
+        ...
+
+
+def entry_size(query_text: str, embedding: np.ndarray, payload: str) -> int:
+    """What an entry costs: its text, completion and vector (plus a fixed bookkeeping share)."""
+    return len(query_text.encode()) + len(payload.encode()) + embedding.nbytes + 256

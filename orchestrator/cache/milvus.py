@@ -1,0 +1,175 @@
+"""The shared backend: one Milvus collection that several router replicas read and write.
+
+Same semantics as the in-memory backend, with the bookkeeping in the rows themselves:
+`expires_at` (TTL, filtered at search time and deleted in bounds checks), `last_used`
+(LRU; a hit rewrites the row in the background) and `size` (the byte bound). Bounds are
+enforced by scanning (id, last_used, size) every `bounds_check_every` stores, so between
+checks a collection may hold that many entries beyond `max_entries`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any
+
+import numpy as np
+
+from orchestrator.cache.backend import BackendStats, Candidate, entry_size
+from orchestrator.cache.config import CacheConfig
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 65_535  # Milvus VARCHAR limit; longer queries/answers are not stored
+SCAN_LIMIT = 16_384  # Milvus's largest query window
+
+
+class MilvusBackend:
+    def __init__(self, config: CacheConfig) -> None:
+        from pymilvus import AsyncMilvusClient  # optional dependency: only this backend needs it
+
+        self.config = config
+        self.stats = BackendStats()
+        self._collection = config.milvus.collection
+        self._client = AsyncMilvusClient(
+            uri=config.milvus.uri, token=config.milvus.token, timeout=config.timeout_s
+        )
+        self._stores_since_check = 0
+        self._background: set[asyncio.Task[None]] = set()
+        self._rows: dict[str, dict[str, Any]] = {}  # rows of the last search, for touch()
+
+    async def start(self) -> None:
+        """Create the collection if no replica has yet (idempotent), and load it."""
+        await asyncio.to_thread(self._ensure_collection)
+        await self._client.load_collection(self._collection)
+
+    def _ensure_collection(self) -> None:
+        # The async client waits for index builds with an RPC milvus-lite lacks; the
+        # synchronous client can create the index without waiting.
+        from pymilvus import DataType, MilvusClient
+
+        client = MilvusClient(
+            uri=self.config.milvus.uri, token=self.config.milvus.token, timeout=10.0
+        )
+        try:
+            if client.has_collection(self._collection):
+                return
+            schema = MilvusClient.create_schema(auto_id=False)
+            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+            schema.add_field("scope", DataType.VARCHAR, max_length=64)
+            schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self.config.embedding_dim)
+            schema.add_field("query", DataType.VARCHAR, max_length=MAX_TEXT)
+            schema.add_field("payload", DataType.VARCHAR, max_length=MAX_TEXT)
+            schema.add_field("expires_at", DataType.DOUBLE)
+            schema.add_field("last_used", DataType.DOUBLE)
+            schema.add_field("size", DataType.INT64)
+            client.create_collection(self._collection, schema=schema)
+            index = MilvusClient.prepare_index_params()
+            index.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
+            client.create_index(self._collection, index, sync=False)
+        finally:
+            client.close()
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await self._client.close()
+
+    async def search(
+        self, scope_key: str, embedding: np.ndarray, min_similarity: float, limit: int, now: float
+    ) -> list[Candidate]:
+        results = await self._client.search(
+            self._collection,
+            data=[embedding.tolist()],
+            filter=f'scope == "{scope_key}" and expires_at > {now!r}',
+            limit=limit,
+            output_fields=["scope", "vector", "query", "payload", "expires_at", "size"],
+            search_params={"metric_type": "IP"},
+        )
+        candidates = []
+        for hit in results[0] if results else []:
+            similarity = float(hit["distance"])
+            if similarity < min_similarity:
+                continue
+            row = dict(hit["entity"], id=hit["id"])
+            self._rows[row["id"]] = row
+            candidates.append(
+                Candidate(row["id"], row["query"], json.loads(row["payload"]), similarity)
+            )
+        if len(self._rows) > 1024:
+            self._rows.clear()
+        candidates.sort(key=lambda c: -c.similarity)
+        return candidates
+
+    async def insert(
+        self, scope_key: str, query_text: str, embedding: np.ndarray, payload: str, now: float
+    ) -> None:
+        if len(query_text) > MAX_TEXT or len(payload) > MAX_TEXT:
+            return
+        size = entry_size(query_text, embedding, payload)
+        row = {
+            "id": uuid.uuid4().hex,
+            "scope": scope_key,
+            "vector": embedding.tolist(),
+            "query": query_text,
+            "payload": payload,
+            "expires_at": now + self.config.ttl_s,
+            "last_used": now,
+            "size": size,
+        }
+        await self._client.insert(self._collection, [row])
+        self._stores_since_check += 1
+        if self._stores_since_check >= self.config.milvus.bounds_check_every:
+            self._stores_since_check = 0
+            await self.enforce_bounds(now)
+
+    async def touch(self, entry_id: str, now: float) -> None:
+        row = self._rows.pop(entry_id, None)
+        if row is None:
+            return
+        task = asyncio.create_task(self._upsert_quietly({**row, "last_used": now}))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _upsert_quietly(self, row: dict[str, Any]) -> None:
+        try:
+            await self._client.upsert(self._collection, [row])
+        except Exception as error:  # recency is best effort; never fail a served hit
+            log.warning("cache: could not update recency in Milvus: %s", error)
+
+    async def enforce_bounds(self, now: float) -> None:
+        """Delete expired rows, then the least recently used until both bounds hold."""
+        expired = await self._client.delete(self._collection, filter=f"expires_at <= {now!r}")
+        self.stats.expirations += _count(expired)
+        rows = await self._client.query(
+            self._collection,
+            filter="size >= 0",
+            output_fields=["id", "last_used", "size"],
+            limit=SCAN_LIMIT,
+        )
+        rows = sorted(rows, key=lambda r: r["last_used"])
+        total = sum(int(r["size"]) for r in rows)
+        count = len(rows)
+        doomed = []
+        for row in rows:
+            if count <= self.config.max_entries and total <= self.config.max_bytes:
+                break
+            doomed.append(row["id"])
+            count -= 1
+            total -= int(row["size"])
+        if doomed:
+            await self._client.delete(self._collection, ids=doomed)
+            self.stats.evictions += len(doomed)
+        self.stats.entries = count
+        self.stats.bytes = total
+
+
+def _count(result: object) -> int:
+    if isinstance(result, dict):
+        return int(result.get("delete_count", 0))
+    try:
+        return len(result)  # type: ignore[arg-type]
+    except TypeError:
+        return 0

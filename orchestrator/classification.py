@@ -1,0 +1,80 @@
+"""Classification results as the API and the CLI report them, built from one encoder pass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orchestrator.config import RouterConfig
+from orchestrator.example_routes import CategoryMatch
+from orchestrator.guard import guard_verdict
+from orchestrator.routing import CategoryEvidence, decide_route
+from orchestrator.runtime import RouterRuntime
+from orchestrator.signals import TextSignals
+
+
+def rounded(scores: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 6) for k, v in scores.items()}
+
+
+def pii_entities(signals: TextSignals, text: str | None = None) -> list[dict[str, Any]]:
+    entities = []
+    for span in signals.pii:
+        entity: dict[str, Any] = {
+            "type": span.type,
+            "start": span.start,
+            "end": span.end,
+            "score": span.score,
+            "source": span.source,
+        }
+        if text is not None:
+            entity["value"] = text[span.start : span.end]
+        entities.append(entity)
+    return entities
+
+
+def intent_result(signals: TextSignals, runtime: RouterRuntime) -> dict[str, Any]:
+    top = signals.top_category()
+    evidence = CategoryEvidence(
+        examples=runtime.examples.match(signals.embedding),
+        classifier=CategoryMatch(*top) if top else None,
+    )
+    decision = decide_route("auto", evidence, runtime.config)
+    return {
+        "category": top[0] if top else None,
+        "confidence": round(top[1], 6) if top else None,
+        "probabilities": rounded(signals.category),
+        "recommended_model": decision.model,
+        "routing_decision": {
+            "path": decision.path.value,
+            "category": decision.category,
+            "confidence": decision.confidence,
+        },
+    }
+
+
+def security_result(signals: TextSignals, config: RouterConfig) -> dict[str, Any]:
+    verdict = guard_verdict(signals.guard, config.guard)
+    return {
+        "is_jailbreak": verdict.attack,
+        "risk_score": round(verdict.score, 6),
+        "label": verdict.label,
+        "detection_types": [
+            label
+            for label, p in signals.guard.items()
+            if label in config.guard.labels and p >= config.guard.threshold
+        ],
+        "scores": rounded(signals.guard),
+    }
+
+
+def cli_record(signals: TextSignals, config: RouterConfig) -> dict[str, Any]:
+    """The `classify` CLI's line: a stable, documented format used to measure accuracy."""
+    top = signals.top_category()
+    return {
+        "category": top[0] if top else None,
+        "confidence": round(top[1], 6) if top else None,
+        "probabilities": rounded(signals.category),
+        "jailbreak": guard_verdict(signals.guard, config.guard).attack,
+        "guard": rounded(signals.guard),
+        "pii": pii_entities(signals),
+    }
