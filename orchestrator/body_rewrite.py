@@ -1,4 +1,4 @@
-"""Forwarded-body changes: the chosen model written into the JSON the backend receives."""
+"""Serialising the body forwarded to the backend after the router changed it."""
 
 from __future__ import annotations
 
@@ -6,5 +6,5 @@ import json
 from typing import Any
 
 
-def with_model(body: dict[str, Any], model: str) -> bytes:
-    return json.dumps({**body, "model": model}, ensure_ascii=False).encode()
+def with_body(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode()

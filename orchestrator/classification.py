@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from orchestrator.config import RouterConfig
-from orchestrator.example_routes import CategoryMatch
 from orchestrator.guard import guard_verdict
 from orchestrator.routing import CategoryEvidence, decide_route
 from orchestrator.runtime import RouterRuntime
@@ -35,8 +34,7 @@ def pii_entities(signals: TextSignals, text: str | None = None) -> list[dict[str
 def intent_result(signals: TextSignals, runtime: RouterRuntime) -> dict[str, Any]:
     top = signals.top_category()
     evidence = CategoryEvidence(
-        examples=runtime.examples.match(signals.embedding),
-        classifier=CategoryMatch(*top) if top else None,
+        example_scores=runtime.examples.scores(signals.embedding), classifier=signals.category
     )
     decision = decide_route("auto", evidence, runtime.config)
     return {

@@ -8,7 +8,7 @@ import re
 import socket
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -68,6 +68,20 @@ class ModelConfig(StrictModel):
     endpoints: Annotated[list[Endpoint], Field(min_length=1)]
     description: str = ""
     pricing: Pricing | None = None
+    reasoning_family: str | None = Field(
+        None, description="key of reasoning_families: how this model turns reasoning on"
+    )
+
+
+class ReasoningFamily(StrictModel):
+    """How a model family switches reasoning on in the request body.
+
+    `chat_template_kwargs`: `{"chat_template_kwargs": {parameter: true}}` (qwen3, deepseek);
+    `reasoning_effort`: `{parameter: "<effort>"}` (gpt-oss, OpenAI o-series).
+    """
+
+    type: Literal["chat_template_kwargs", "reasoning_effort"]
+    parameter: str
 
 
 class ModelScore(StrictModel):
@@ -81,6 +95,90 @@ class Category(StrictModel):
     name: str
     model_scores: Annotated[list[ModelScore], Field(min_length=1)]
     examples: list[str] = []
+    threshold: Annotated[float, Field(ge=-1.0, le=1.0)] | None = Field(
+        None, description="this route's example-similarity threshold (default: the global one)"
+    )
+    use_reasoning: bool = False
+    reasoning_effort: Literal["low", "medium", "high"] = "medium"
+    system_prompt: str | None = None
+    system_prompt_mode: Literal["insert", "replace"] = "insert"
+
+
+class KeywordRule(StrictModel):
+    """L1 fast path: decided before any model call.
+
+    `any`: one keyword/pattern occurs; `all`: every one does; `none`: none does.
+    """
+
+    name: str
+    operator: Literal["any", "all", "none"] = "any"
+    keywords: Annotated[list[str], Field(min_length=1)]
+    regex: bool = False
+    case_sensitive: bool = False
+    category: str | None = None
+    model: str | None = None
+    skip_guard: bool = False
+
+    @model_validator(mode="after")
+    def _one_target(self) -> KeywordRule:
+        if (self.category is None) == (self.model is None):
+            raise ValueError("set exactly one of category or model")
+        if self.regex:
+            for pattern in self.keywords:
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    raise ValueError(f"invalid regex {pattern!r}: {error}") from None
+        return self
+
+
+class RoutingOrder(StrictModel):
+    """Which method decides first; the first that is confident wins. Low-confidence policy:
+    `default` sends the request to default_model; `top2` lets the two likeliest categories
+    vote for a model (see routing.py)."""
+
+    order: list[Literal["keyword", "examples", "classifier"]] = [
+        "keyword",
+        "examples",
+        "classifier",
+    ]
+    low_confidence: Literal["default", "top2"] = "top2"
+    top2_min_score: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+
+    @field_validator("order")
+    @classmethod
+    def _unique(cls, order: list[str]) -> list[str]:
+        if len(set(order)) != len(order):
+            raise ValueError("each method at most once")
+        return order
+
+
+class ToolSelection(StrictModel):
+    """Tools chosen by embedding similarity when a request says tool_choice=auto."""
+
+    enabled: bool = False
+    database: str | None = Field(None, description="JSON file of OpenAI tool definitions")
+    top_k: Annotated[int, Field(ge=1)] = 3
+    threshold: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.2
+    max_request_tools: Annotated[int, Field(ge=1)] = 16
+
+
+class Conversations(StrictModel):
+    """Sticky routing: later turns of a conversation stay on the model of its first turn."""
+
+    sticky: bool = True
+    ttl_s: Annotated[float, Field(gt=0)] = 1800.0
+    max_entries: Annotated[int, Field(ge=1)] = 100_000
+    switch_confidence: Annotated[float, Field(ge=0.0, le=1.0)] = 0.9
+    context_turns: Annotated[int, Field(ge=0)] = 1
+    short_message_words: Annotated[int, Field(ge=0)] = 8
+
+
+class EndpointHealthConfig(StrictModel):
+    """Passive health: an endpoint that answered 5xx (or could not be reached) is skipped."""
+
+    failures_to_trip: Annotated[int, Field(ge=1)] = 1
+    cooldown_s: Annotated[float, Field(gt=0)] = 30.0
 
 
 class ExampleRouting(StrictModel):
@@ -162,6 +260,12 @@ class RouterConfig(StrictModel):
     categories: list[Category] = []
     example_routing: ExampleRouting = ExampleRouting()
     classifier: ClassifierRouting = ClassifierRouting()
+    routing: RoutingOrder = RoutingOrder()
+    keyword_rules: list[KeywordRule] = []
+    reasoning_families: dict[str, ReasoningFamily] = {}
+    tools: ToolSelection = ToolSelection()
+    conversations: Conversations = Conversations()
+    endpoint_health: EndpointHealthConfig = EndpointHealthConfig()
     guard: GuardConfig = GuardConfig()
     metrics: MetricsConfig = MetricsConfig()
     api: ApiConfig = ApiConfig()
@@ -185,7 +289,27 @@ class RouterConfig(StrictModel):
                         f"categories[{i}].model_scores[{j}].model: {score.model!r} "
                         f"is not one of models {names}"
                     )
+        category_names = [c.name for c in self.categories]
+        for i, rule in enumerate(self.keyword_rules):
+            if rule.model is not None and rule.model not in names:
+                raise ValueError(f"keyword_rules[{i}].model: {rule.model!r} is not one of {names}")
+            if rule.category is not None and rule.category not in category_names:
+                raise ValueError(
+                    f"keyword_rules[{i}].category: {rule.category!r} is not one of {category_names}"
+                )
+        for model in self.models:
+            family = model.reasoning_family
+            if family is not None and family not in self.reasoning_families:
+                raise ValueError(
+                    f"models[{model.name}].reasoning_family: {family!r} is not one of "
+                    f"reasoning_families {sorted(self.reasoning_families)}"
+                )
+        if self.tools.enabled and not self.tools.database:
+            raise ValueError("tools.database: required when tools.enabled is true")
         return self
+
+    def category(self, name: str) -> Category | None:
+        return next((c for c in self.categories if c.name == name), None)
 
     def model(self, name: str) -> ModelConfig | None:
         return next((m for m in self.models if m.name == name), None)
@@ -256,5 +380,13 @@ def read_config_data(path: str | Path) -> object:
 
 
 def load_config(path: str | Path) -> RouterConfig:
-    """Read and validate; raises ConfigError, never returns a half-valid config."""
-    return parse_config(read_config_data(path), str(path))
+    """Read and validate; raises ConfigError, never returns a half-valid config.
+
+    Relative file paths inside the config are relative to the config file.
+    """
+    config = parse_config(read_config_data(path), str(path))
+    database = config.tools.database
+    if database and not Path(database).is_absolute():
+        tools = config.tools.model_copy(update={"database": str(Path(path).parent / database)})
+        config = config.model_copy(update={"tools": tools})
+    return config

@@ -13,11 +13,22 @@ from typing import Any
 
 import yaml
 
+from orchestrator.config import read_config_data
 from stack.envoy import EnvoyProxy
 from stack.processes import ManagedProcess, free_port, port_open
 from stack.triton import DEFAULT_REPOSITORY, TritonServer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_stack_config(path: Path) -> dict[str, Any]:
+    """The config as data, with file references made absolute so a copy can live elsewhere."""
+    config = read_config_data(path)
+    assert isinstance(config, dict), f"{path}: not a YAML mapping"
+    tools = config.get("tools") or {}
+    if tools.get("database") and not Path(tools["database"]).is_absolute():
+        tools["database"] = str((path.parent / tools["database"]).resolve())
+    return config
 
 
 def loopback_endpoints(config: dict[str, Any]) -> dict[str, int]:

@@ -8,8 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from orchestrator.config import read_config_data
-from stack.local import ROOT, LocalStack, loopback_endpoints
+from stack.local import ROOT, LocalStack, load_stack_config, loopback_endpoints
 
 
 def banner(stack: LocalStack) -> str:
@@ -48,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    config = read_config_data(args.config)
+    config = load_stack_config(args.config)
     stack = LocalStack(
         config,
         args.workdir,

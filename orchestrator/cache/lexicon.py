@@ -113,19 +113,5 @@ GAZETTEER = frozenset(
     """.split()
 )
 
-# Capitalised because they start a sentence, not because they name something.
-SENTENCE_STARTERS = frozenset(
-    """
-    what whats what's how hows how's why when where who whom whose which is are was were am
-    do does did can could should would will shall may might must has have had i i'm im you
-    we they he she it its it's this that these those there here the a an in on at for of to
-    from by with about as and but or so if then please tell explain describe write give list
-    show find compare convert translate calculate compute define name help create generate
-    make suggest recommend provide summarize summarise outline solve evaluate simplify
-    check let lets let's any some my your our hey hi hello ok okay yes no best top quick
-    is isn't aren't doesn't don't can't won't one all each every also just really
-    """.split()
-)
-
 # Words after which the next named thing is a direction (from A to B, bigger than B).
 DIRECTION_MARKERS = {"to": "to", "into": "to", "from": "from", "than": "than", "per": "per"}

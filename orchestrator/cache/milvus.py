@@ -2,7 +2,7 @@
 
 Same semantics as the in-memory backend, with the bookkeeping in the rows themselves:
 `expires_at` (TTL, filtered at search time and deleted in bounds checks), `last_used`
-(LRU; a hit rewrites the row in the background) and `size` (the byte bound). Bounds are
+(LRU; a hit rewrites the row) and `size` (the byte bound). Bounds are
 enforced by scanning (id, last_used, size) every `bounds_check_every` stores, so between
 checks a collection may hold that many entries beyond `max_entries`.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import uuid
 from typing import Any
 
@@ -19,8 +18,6 @@ import numpy as np
 
 from orchestrator.cache.backend import BackendStats, Candidate, entry_size
 from orchestrator.cache.config import CacheConfig
-
-log = logging.getLogger(__name__)
 
 MAX_TEXT = 65_535  # Milvus VARCHAR limit; longer queries/answers are not stored
 SCAN_LIMIT = 16_384  # Milvus's largest query window
@@ -37,7 +34,6 @@ class MilvusBackend:
             uri=config.milvus.uri, token=config.milvus.token, timeout=config.timeout_s
         )
         self._stores_since_check = 0
-        self._background: set[asyncio.Task[None]] = set()
         self._rows: dict[str, dict[str, Any]] = {}  # rows of the last search, for touch()
 
     async def start(self) -> None:
@@ -73,8 +69,6 @@ class MilvusBackend:
             client.close()
 
     async def close(self) -> None:
-        for task in list(self._background):
-            task.cancel()
         await self._client.close()
 
     async def search(
@@ -120,6 +114,8 @@ class MilvusBackend:
             "size": size,
         }
         await self._client.insert(self._collection, [row])
+        self.stats.entries += 1  # exact again at the next bounds check
+        self.stats.bytes += size
         self._stores_since_check += 1
         if self._stores_since_check >= self.config.milvus.bounds_check_every:
             self._stores_since_check = 0
@@ -127,17 +123,8 @@ class MilvusBackend:
 
     async def touch(self, entry_id: str, now: float) -> None:
         row = self._rows.pop(entry_id, None)
-        if row is None:
-            return
-        task = asyncio.create_task(self._upsert_quietly({**row, "last_used": now}))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _upsert_quietly(self, row: dict[str, Any]) -> None:
-        try:
-            await self._client.upsert(self._collection, [row])
-        except Exception as error:  # recency is best effort; never fail a served hit
-            log.warning("cache: could not update recency in Milvus: %s", error)
+        if row is not None:
+            await self._client.upsert(self._collection, [{**row, "last_used": now}])
 
     async def enforce_bounds(self, now: float) -> None:
         """Delete expired rows, then the least recently used until both bounds hold."""

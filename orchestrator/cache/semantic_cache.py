@@ -158,7 +158,9 @@ class SemanticCache:
     def _miss_on_error(self, what: str, error: BaseException) -> None:
         self._counts["errors"] += 1
         self._counts["misses"] += 1
-        log.warning("cache: %s failed, treated as a miss (%s): %r", what, self.config.backend, error)
+        log.warning(
+            "cache: %s failed, treated as a miss (%s): %r", what, self.config.backend, error
+        )
         return None
 
 

@@ -75,7 +75,9 @@ def replay_as_sse(completion: dict[str, Any], include_usage: bool = False) -> by
         delta: dict[str, Any] = {"role": message.get("role", "assistant"), "content": ""}
         chunks.append({**head, "choices": [_chunk_choice(index, delta)]})
         if message.get("content"):
-            chunks.append({**head, "choices": [_chunk_choice(index, {"content": message["content"]})]})
+            chunks.append(
+                {**head, "choices": [_chunk_choice(index, {"content": message["content"]})]}
+            )
         end = _chunk_choice(index, {}, choice.get("finish_reason", "stop"))
         chunks.append({**head, "choices": [end]})
     if include_usage and "usage" in fresh:

@@ -13,26 +13,25 @@ from envoy.service.ext_proc.v3.external_processor_pb2 import (
 )
 
 from orchestrator import metrics
-from orchestrator.body_rewrite import with_model
-from orchestrator.chat_request import ChatRequest, parse_chat_request
+from orchestrator.body_rewrite import with_body
+from orchestrator.chat_request import parse_chat_request
 from orchestrator.config import ModelConfig
 from orchestrator.decision_headers import (
     DESTINATION,
     REQUEST_ID,
-    decision_headers,
     is_router_owned,
 )
 from orchestrator.decision_log import DecisionLog
 from orchestrator.endpoints import pick_endpoint
-from orchestrator.example_routes import CategoryMatch
 from orchestrator.extproc import mutations
 from orchestrator.extproc.mutations import BUFFERED, STREAMED
 from orchestrator.extproc.state import StreamState, header_map
 from orchestrator.models_list import models_list_body
 from orchestrator.openai_errors import RequestError
-from orchestrator.routing import AUTO_MODEL, CategoryEvidence, RoutingDecision, decide_route
+from orchestrator.request_router import RequestRouter
+from orchestrator.routing import RoutingDecision
 from orchestrator.runtime import RouterRuntime
-from orchestrator.signals import EncoderClient, SignalError
+from orchestrator.signals import EncoderClient
 from orchestrator.usage import usage_from_json_body, usage_from_sse
 
 log = logging.getLogger(__name__)
@@ -59,6 +58,7 @@ class Processor:
         self.runtimes = runtimes
         self.encoder = encoder
         self.rng = rng
+        self.router = RequestRouter(encoder, rng)
         self.decision_log = decision_log
 
     async def request_headers(self, state: StreamState, message: HttpHeaders) -> ProcessingResponse:
@@ -100,44 +100,22 @@ class Processor:
                 chat = parse_chat_request(message.body)
             state.requested_model, state.stream = chat.model, chat.stream
             state.prompt = chat.last_user_text()
-            evidence = CategoryEvidence()
-            if chat.model == AUTO_MODEL:
-                evidence = await self._evidence(state, chat, runtime)
-            with state.step("classify"):
-                decision = decide_route(chat.model, evidence, runtime.config)
+            plan = await self.router.plan(state, chat, runtime)
         except RequestError as error:
             return error_response(state, error)
+        if state.signal_error:
+            log.warning("signals unavailable (%s): routed without them", state.signal_error)
 
-        model = runtime.config.model(decision.model)
-        assert model is not None  # decide_route only returns configured models
-        endpoint = pick_endpoint(model, self.rng)
-        state.decision, state.endpoint = decision, endpoint.name
-        record_decision(chat.model, decision)
-        body = with_model(chat.body, decision.model) if decision.model != chat.model else None
-        headers = {DESTINATION: endpoint.destination, **decision_headers(decision)}
+        state.decision, state.endpoint = plan.decision, plan.endpoint.name
+        state.destination = plan.endpoint.destination
+        record_decision(chat.model, plan.decision)
+        headers = {DESTINATION: plan.endpoint.destination, **plan.headers}
+        body = with_body(plan.body) if plan.body is not None else None
         if body is not None:
             headers["content-length"] = str(len(body))
+        state.response_headers = plan.headers
         state.forwarded_at = time.perf_counter()
         return mutations.request_body_response(mutations.header_mutation(headers), body)
-
-    async def _evidence(
-        self, state: StreamState, chat: ChatRequest, runtime: RouterRuntime
-    ) -> CategoryEvidence:
-        """One encoder pass gives both the embedding (example routes) and the category head."""
-        text = chat.last_user_text()
-        if not text:
-            return CategoryEvidence()
-        try:
-            with state.step("signals"):
-                (signals,) = await self.encoder.signals([text])
-        except SignalError as error:
-            log.warning("signals unavailable, using the default model: %s", error)
-            return CategoryEvidence()
-        top = signals.top_category()
-        return CategoryEvidence(
-            examples=runtime.examples.match(signals.embedding),
-            classifier=CategoryMatch(*top) if top else None,
-        )
 
     async def response_headers(
         self, state: StreamState, message: HttpHeaders
@@ -147,11 +125,15 @@ class Processor:
         headers = header_map(message)
         status = headers.get(":status", "")
         state.upstream_status = int(status) if status.isdigit() else None
+        if state.destination is not None:
+            self.router.record_upstream(
+                state.destination, state.upstream_status, self.runtimes.current
+            )
         if state.upstream_status is not None and state.upstream_status >= 500:
             metrics.REQUEST_ERRORS.labels(state.decision.model, "upstream_5xx").inc()
         streaming = "text/event-stream" in headers.get("content-type", "")
         success = state.upstream_status is not None and 200 <= state.upstream_status < 300
-        returned = {**decision_headers(state.decision), REQUEST_ID: state.request_id}
+        returned = {**state.response_headers, REQUEST_ID: state.request_id}
         return mutations.response_headers_response(
             mutations.header_mutation(returned),
             body_mode=(STREAMED if streaming else BUFFERED) if success else None,

@@ -38,6 +38,9 @@ class StreamState:
     prompt: str | None = None
     decision: RoutingDecision | None = None
     endpoint: str | None = None
+    destination: str | None = None
+    signal_error: str | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     guard: dict[str, Any] | None = None
     cache: str | None = None

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from export.repository import MODEL_NAME, REPOSITORY, latest_version_dir
-from orchestrator.config import read_config_data
-from stack.local import ROOT, LocalStack, with_free_ports
+from stack.local import ROOT, LocalStack, load_stack_config, with_free_ports
 
 
 def linked_repository(target: Path) -> Path:
@@ -33,7 +32,7 @@ def linked_repository(target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    config = with_free_ports(read_config_data(ROOT / "config" / "config.yaml"))
+    config = with_free_ports(load_stack_config(ROOT / "config" / "config.yaml"))
     workdir: Path = tmp_path_factory.mktemp("stack")
     repository = linked_repository(tmp_path_factory.mktemp("model_repository"))
     local = LocalStack(config, workdir, repository=repository).start()

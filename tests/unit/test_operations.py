@@ -130,6 +130,7 @@ async def test_tracing_spans_per_step_when_enabled(router_config) -> None:
     assert set_headers(response)["x-selected-model"] == "coder"
     assert [s.name for s in exporter.get_finished_spans()] == [
         "router.parse",
+        "router.keyword",
         "router.signals",
         "router.classify",
     ]

@@ -95,7 +95,7 @@ async def test_malformed_body_is_immediate_400(processor: Processor) -> None:
 
 async def test_triton_failure_falls_back_to_default_model(router_config: RouterConfig) -> None:
     processor = await make_processor(router_config, KeywordEncoder())
-    processor.encoder = KeywordEncoder(fail=True)  # type: ignore[assignment]
+    processor.router.encoder = KeywordEncoder(fail=True)  # type: ignore[assignment]
     response = await processor.request_body(StreamState(), chat_body("write a haiku"))
     headers = set_headers(response)
     assert headers["x-selected-model"] == "general"

@@ -1,7 +1,6 @@
 import pytest
 
 from orchestrator.config import Category, RouterConfig
-from orchestrator.example_routes import CategoryMatch
 from orchestrator.openai_errors import RequestError
 from orchestrator.routing import CategoryEvidence, DecisionPath, best_model, decide_route
 
@@ -21,9 +20,7 @@ def test_best_model_highest_score_then_first_listed() -> None:
 
 
 def test_auto_above_threshold_follows_category(router_config: RouterConfig) -> None:
-    decision = decide_route(
-        "auto", CategoryEvidence(examples=CategoryMatch("poetry", 0.9)), router_config
-    )
+    decision = decide_route("auto", CategoryEvidence(example_scores={"poetry": 0.9}), router_config)
     assert (decision.model, decision.path, decision.category) == (
         "poet",
         DecisionPath.EXAMPLES,
@@ -33,9 +30,7 @@ def test_auto_above_threshold_follows_category(router_config: RouterConfig) -> N
 
 
 def test_auto_below_threshold_or_without_signal_uses_default(router_config: RouterConfig) -> None:
-    low = decide_route(
-        "auto", CategoryEvidence(examples=CategoryMatch("poetry", 0.69)), router_config
-    )
+    low = decide_route("auto", CategoryEvidence(example_scores={"poetry": 0.69}), router_config)
     assert (low.model, low.path, low.category) == ("general", DecisionPath.DEFAULT, None)
     none = decide_route("auto", CategoryEvidence(), router_config)
     assert (none.model, none.path) == ("general", DecisionPath.DEFAULT)
@@ -43,7 +38,7 @@ def test_auto_below_threshold_or_without_signal_uses_default(router_config: Rout
 
 def test_explicit_known_model_passes(router_config: RouterConfig) -> None:
     decision = decide_route(
-        "coder", CategoryEvidence(examples=CategoryMatch("poetry", 0.99)), router_config
+        "coder", CategoryEvidence(example_scores={"poetry": 0.99}), router_config
     )
     assert (decision.model, decision.path) == ("coder", DecisionPath.EXPLICIT)
 
@@ -58,7 +53,7 @@ def test_unknown_model_is_404_listing_available_models(router_config: RouterConf
 
 def test_classifier_routes_when_examples_are_below_threshold(router_config: RouterConfig) -> None:
     evidence = CategoryEvidence(
-        examples=CategoryMatch("poetry", 0.3), classifier=CategoryMatch("code", 0.8)
+        example_scores={"poetry": 0.3}, classifier={"code": 0.8, "other": 0.2}
     )
     decision = decide_route("auto", evidence, router_config)
     assert (decision.model, decision.path, decision.category) == (
@@ -69,18 +64,14 @@ def test_classifier_routes_when_examples_are_below_threshold(router_config: Rout
 
 
 def test_examples_take_precedence_over_classifier(router_config: RouterConfig) -> None:
-    evidence = CategoryEvidence(
-        examples=CategoryMatch("poetry", 0.9), classifier=CategoryMatch("code", 0.99)
-    )
+    evidence = CategoryEvidence(example_scores={"poetry": 0.9}, classifier={"code": 0.99})
     assert decide_route("auto", evidence, router_config).model == "poet"
 
 
 def test_classified_category_without_route_keeps_label_and_uses_default(
     router_config: RouterConfig,
 ) -> None:
-    decision = decide_route(
-        "auto", CategoryEvidence(classifier=CategoryMatch("history", 0.95)), router_config
-    )
+    decision = decide_route("auto", CategoryEvidence(classifier={"history": 0.95}), router_config)
     assert (decision.model, decision.path, decision.category) == (
         "general",
         DecisionPath.CLASSIFIER,
@@ -89,9 +80,7 @@ def test_classified_category_without_route_keeps_label_and_uses_default(
 
 
 def test_low_classifier_confidence_uses_default(router_config: RouterConfig) -> None:
-    decision = decide_route(
-        "auto", CategoryEvidence(classifier=CategoryMatch("code", 0.49)), router_config
-    )
+    decision = decide_route("auto", CategoryEvidence(classifier={"code": 0.49}), router_config)
     assert (decision.model, decision.path, decision.category) == (
         "general",
         DecisionPath.DEFAULT,
