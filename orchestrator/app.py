@@ -22,6 +22,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 
 from orchestrator import metrics
+from orchestrator.cache import SemanticCache
 from orchestrator.config import RouterConfig, load_config
 from orchestrator.decision_log import DecisionLog
 from orchestrator.extproc.processor import Processor, RuntimeHolder
@@ -45,6 +46,7 @@ class Orchestrator:
     grpc_server: grpc.aio.Server
     extproc_port: int
     decision_log: DecisionLog | None
+    cache: SemanticCache | None = None
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     api_server: Any = None
 
@@ -60,6 +62,8 @@ class Orchestrator:
         await self.encoder.close()
         if self.decision_log is not None:
             self.decision_log.close()
+        if self.cache is not None:
+            await self.cache.close()
 
 
 async def start_orchestrator(
@@ -72,7 +76,11 @@ async def start_orchestrator(
     """Build the runtime (embedding examples through Triton), then listen on every port."""
     runtimes = RuntimeHolder(await build_runtime(config, encoder))
     decision_log = DecisionLog(config.decision_log) if config.decision_log.enabled else None
-    processor = Processor(runtimes, encoder, random.Random(), decision_log)
+    cache = None
+    if config.cache.enabled:
+        cache = SemanticCache(config.cache)
+        await cache.start()
+    processor = Processor(runtimes, encoder, random.Random(), decision_log, cache)
     server = grpc.aio.server()
     external_processor_pb2_grpc.add_ExternalProcessorServicer_to_server(
         ExternalProcessor(processor, tracer or make_tracer(config.tracing)), server
@@ -85,7 +93,7 @@ async def start_orchestrator(
     for service in ("", EXTPROC_SERVICE):
         await health.set(service, health_pb2.HealthCheckResponse.SERVING)
 
-    orchestrator = Orchestrator(config, encoder, runtimes, server, bound, decision_log)
+    orchestrator = Orchestrator(config, encoder, runtimes, server, bound, decision_log, cache)
     if config.api.enabled:
         orchestrator.api_server, task = await start_api(config, runtimes, encoder)
         orchestrator.tasks.append(task)

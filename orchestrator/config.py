@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from orchestrator.cache.config import CacheConfig
+
 
 class ConfigError(ValueError):
     """A config that cannot be used; the message names the offending field."""
@@ -63,6 +65,70 @@ class Pricing(StrictModel):
     completion_per_1m: Annotated[float, Field(ge=0)] = 0.0
 
 
+GUARD_LABELS = ("jailbreak", "prompt_injection", "harmful")
+
+
+class GuardConfig(StrictModel):
+    """Jailbreak / prompt-injection / harmful-request guard.
+
+    Every message whose role is listed is checked, long ones in overlapping windows of
+    `window_words` words, so an attack cannot hide behind padding.
+    """
+
+    enabled: bool = True
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    labels: list[Literal["jailbreak", "prompt_injection", "harmful"]] = list(GUARD_LABELS)
+    roles: list[str] = ["system", "developer", "user", "assistant", "tool", "function"]
+    rules: bool = Field(True, description="cheap pattern rules on top of the classifier")
+    window_words: Annotated[int, Field(ge=16)] = 120
+    window_overlap: Annotated[int, Field(ge=0)] = 20
+    max_windows: Annotated[int, Field(ge=1)] = 32
+    action: Literal["error", "completion"] = "error"
+    refusal_message: str = "I can't help with that request."
+    fail_closed: bool = Field(False, description="block when the guard cannot run (Triton down)")
+
+
+class PiiTypeRule(StrictModel):
+    """Whether a PII type needs the model, a validator, or both to agree."""
+
+    source: Literal["model", "validator", "either", "both"] = "model"
+
+
+class PiiConfig(StrictModel):
+    enabled: bool = True
+    min_score: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    roles: list[str] = ["system", "developer", "user", "assistant", "tool", "function"]
+    # Types with a checksum or strict format are decided by validators: the model's span
+    # alone never blocks `order 1234 5678`, and `4111 1111 1111 1111` is caught without it.
+    types: dict[str, PiiTypeRule] = {
+        "CREDIT_CARD": PiiTypeRule(source="validator"),
+        "IBAN_CODE": PiiTypeRule(source="validator"),
+        "US_SSN": PiiTypeRule(source="validator"),
+        "IP_ADDRESS": PiiTypeRule(source="validator"),
+        "EMAIL_ADDRESS": PiiTypeRule(source="either"),
+        "PHONE_NUMBER": PiiTypeRule(source="either"),
+    }
+    allow_explicit_reroute: bool = Field(
+        False, description="reroute a request for an explicit model instead of blocking it"
+    )
+
+
+class PiiPolicy(StrictModel):
+    """What a model may see. `on_violation`: `reroute` to a model that may (then block),
+    `redact` the spans with placeholders, or `block`."""
+
+    allow_by_default: bool = True
+    pii_types_allowed: list[str] = []
+    pii_types_denied: list[str] = []
+    on_violation: Literal["reroute", "redact", "block"] = "reroute"
+    restore: bool = Field(True, description="with redact: put the values back in the answer")
+
+    def allows(self, pii_type: str) -> bool:
+        if pii_type in self.pii_types_denied:
+            return False
+        return self.allow_by_default or pii_type in self.pii_types_allowed
+
+
 class ModelConfig(StrictModel):
     name: str
     endpoints: Annotated[list[Endpoint], Field(min_length=1)]
@@ -71,6 +137,7 @@ class ModelConfig(StrictModel):
     reasoning_family: str | None = Field(
         None, description="key of reasoning_families: how this model turns reasoning on"
     )
+    pii_policy: PiiPolicy = PiiPolicy()
 
 
 class ReasoningFamily(StrictModel):
@@ -194,13 +261,6 @@ class ClassifierRouting(StrictModel):
     threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
 
 
-class GuardConfig(StrictModel):
-    """Which guard labels count as an attack, and the probability that makes a verdict."""
-
-    threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
-    labels: list[str] = ["jailbreak", "prompt_injection", "harmful"]
-
-
 class MetricsConfig(StrictModel):
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -267,6 +327,8 @@ class RouterConfig(StrictModel):
     conversations: Conversations = Conversations()
     endpoint_health: EndpointHealthConfig = EndpointHealthConfig()
     guard: GuardConfig = GuardConfig()
+    pii: PiiConfig = PiiConfig()
+    cache: CacheConfig = CacheConfig()
     metrics: MetricsConfig = MetricsConfig()
     api: ApiConfig = ApiConfig()
     decision_log: DecisionLogConfig = DecisionLogConfig()

@@ -9,6 +9,11 @@ SELECTED_MODEL = "x-selected-model"
 CATEGORY = "x-router-category"
 CONFIDENCE = "x-router-confidence"
 DECISION_PATH = "x-router-decision-path"
+# Why a request was blocked: `jailbreak` or `pii`, with the guard's score, label and source.
+BLOCKED = "x-router-blocked"
+GUARD_SCORE = "x-router-guard-score"
+GUARD_LABEL = "x-router-guard-label"
+GUARD_SOURCE = "x-router-guard-source"
 # Returned to the client so it can find the request's line in the decision log.
 REQUEST_ID = "x-router-request-id"
 

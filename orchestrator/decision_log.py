@@ -32,6 +32,7 @@ def decision_record(state: StreamState, include_prompt: bool) -> dict[str, Any]:
         "endpoint": state.endpoint,
         "stream": state.stream,
         "guard": state.guard,
+        "pii": state.pii,
         "cache": state.cache,
         "error": state.error,
         "upstream_status": state.upstream_status,

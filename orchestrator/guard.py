@@ -1,10 +1,12 @@
-"""The guard verdict from the guard head's probabilities and the configured labels."""
+"""The guard verdict over every checked window of a request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from orchestrator.config import GuardConfig
+from orchestrator.guard_rules import RuleHit
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,7 @@ class GuardVerdict:
     attack: bool
     label: str | None
     score: float
+    source: str = "classifier"  # or "rule:<name>"
 
 
 def guard_verdict(scores: dict[str, float], config: GuardConfig) -> GuardVerdict:
@@ -27,3 +30,16 @@ def guard_verdict(scores: dict[str, float], config: GuardConfig) -> GuardVerdict
     label = max(enabled, key=lambda name: enabled[name])
     score = float(sum(enabled.values()))
     return GuardVerdict(score >= config.threshold, label, score)
+
+
+def request_verdict(
+    window_scores: Iterable[dict[str, float]], hits: Iterable[RuleHit], config: GuardConfig
+) -> GuardVerdict:
+    """The worst window decides; an enabled rule hit is an attack whatever the scores say."""
+    verdicts = [guard_verdict(scores, config) for scores in window_scores]
+    worst = max(verdicts, key=lambda v: v.score, default=GuardVerdict(False, None, 0.0))
+    if config.rules:
+        for hit in hits:
+            if hit.label in config.labels:
+                return GuardVerdict(True, hit.label, max(worst.score, 1.0), f"rule:{hit.rule}")
+    return worst

@@ -22,7 +22,9 @@ from orchestrator.signals import EncoderClient, SignalError
 log = logging.getLogger(__name__)
 
 # Sections bound at start-up (listening sockets, clients, log sinks): a change needs a restart.
-RESTART_ONLY = ("server", "triton", "metrics", "api", "decision_log", "tracing", "reload")
+RESTART_ONLY = (
+    "server", "triton", "metrics", "api", "decision_log", "tracing", "reload", "cache",
+)  # fmt: skip
 
 
 def file_digest(path: Path) -> str | None:

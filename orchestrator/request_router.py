@@ -12,13 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchestrator.chat_request import ChatRequest
-from orchestrator.config import Endpoint
+from orchestrator.cache import (
+    CacheHit,
+    CacheScope,
+    SemanticCache,
+    query_text,
+    scope_for,
+    should_store_request,
+)
+from orchestrator.chat_request import ChatRequest, message_text
+from orchestrator.config import Endpoint, RouterConfig
 from orchestrator.conversations import StickyRoutes, conversation_key, routing_text, tenant_of
 from orchestrator.decision_headers import decision_headers
 from orchestrator.endpoints import EndpointHealth, pick_endpoint
 from orchestrator.extproc.state import StreamState
+from orchestrator.guard import GuardVerdict
+from orchestrator.inspection import Inspection, evaluate, plan_inspection
 from orchestrator.keyword_rules import match_keywords
+from orchestrator.pii_policy import pii_outcome
+from orchestrator.pii_redaction import Redaction, redact_messages
 from orchestrator.reasoning import apply_reasoning
 from orchestrator.routing import (
     AUTO_MODEL,
@@ -33,8 +45,33 @@ from orchestrator.system_prompt import apply_system_prompt
 from orchestrator.tool_selection import select_tools, wants_selection
 
 REASONING = "x-router-reasoning"
+CACHE = "x-router-cache"
+CACHE_SIMILARITY = "x-router-cache-similarity"
+PII_TYPES = "x-router-pii-types"
+PII_ACTION = "x-router-pii-action"
 SYSTEM_PROMPT = "x-router-system-prompt"
 TOOLS_SELECTED = "x-router-tools-selected"
+
+
+class Blocked(Exception):
+    """The request must not reach a backend: `reason` is "jailbreak", "pii" or
+    "guard_unavailable"."""
+
+    def __init__(
+        self, reason: str, verdict: GuardVerdict | None, pii_types: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.verdict = verdict
+        self.pii_types = pii_types
+
+
+class Cached(Exception):
+    """The answer comes from the semantic cache; nothing is forwarded."""
+
+    def __init__(self, hit: CacheHit) -> None:
+        super().__init__("cache hit")
+        self.hit = hit
 
 
 @dataclass
@@ -52,16 +89,19 @@ class RequestRouter:
         self,
         encoder: EncoderClient,
         rng: random.Random,
+        cache: SemanticCache | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.encoder = encoder
         self.rng = rng
+        self.cache = cache
         self.sticky = StickyRoutes(clock)
         self.health = EndpointHealth(clock)
 
     async def plan(
         self, state: StreamState, chat: ChatRequest, runtime: RouterRuntime
     ) -> RoutePlan:
+        """Raises Blocked when the guard or the PII policy stops the request."""
         config = runtime.config
         text = routing_text(chat, config.conversations)
         keyword = None
@@ -70,9 +110,19 @@ class RequestRouter:
                 keyword = match_keywords(text, runtime.keyword_rules)
         need_category = chat.model == AUTO_MODEL and keyword is None
         need_tools = runtime.tools is not None and wants_selection(chat.body, config.tools)
-        signals = (
-            await self.signals(state, text) if text and (need_category or need_tools) else None
+        guard = config.guard.enabled and not (keyword is not None and keyword.skip_guard)
+        cacheable = self.cache_scope(state, chat, config)
+        inspection = await self.inspect(
+            state,
+            chat,
+            text if (need_category or need_tools) else None,
+            runtime,
+            guard,
+            cacheable[1] if cacheable else None,
         )
+        signals = inspection.routing
+        if cacheable is not None and inspection.cache_query is not None:
+            await self.cache_lookup(state, cacheable, inspection.cache_query, config)
 
         evidence = CategoryEvidence(keyword=keyword)
         if signals is not None and need_category:
@@ -84,17 +134,27 @@ class RequestRouter:
             decision = decide_route(chat.model, evidence, config)
             decision = self.stick(chat, state.headers, decision, runtime)
 
+        messages = chat.messages
+        headers: dict[str, str] = {}
+        with state.step("pii"):
+            decision, messages, pii_headers = self.apply_pii_policy(
+                state, chat, decision, inspection, runtime
+            )
+            headers.update(pii_headers)
+
         model = config.model(decision.model)
-        assert model is not None  # decide_route only returns configured models
+        assert model is not None  # decide_route and the PII policy only return configured models
         category = config.category(decision.category) if decision.category else None
-        body = {**chat.body, "model": decision.model}
-        headers = decision_headers(decision)
+        body = {**chat.body, "model": decision.model, "messages": messages}
+        headers = {**decision_headers(decision), **headers}
+        if state.cache is not None:
+            headers[CACHE] = state.cache
         body, reasoning = apply_reasoning(body, model, category, config.reasoning_families)
         if reasoning:
             headers[REASONING] = reasoning
-        messages, prompt_action = apply_system_prompt(chat.messages, category)
+        prompted, prompt_action = apply_system_prompt(body["messages"], category)
         if prompt_action:
-            body["messages"] = messages
+            body["messages"] = prompted
             headers[SYSTEM_PROMPT] = prompt_action
         if need_tools and signals is not None and runtime.tools is not None:
             with state.step("tools"):
@@ -107,15 +167,117 @@ class RequestRouter:
         endpoint = pick_endpoint(model, self.rng, self.health)
         return RoutePlan(decision, endpoint, body if body != chat.body else None, headers)
 
-    async def signals(self, state: StreamState, text: str) -> TextSignals | None:
-        """One encoder pass; on failure the request degrades (default model, no tools)."""
-        try:
-            with state.step("signals"):
-                (signals,) = await self.encoder.signals([text])
-        except SignalError as error:
-            state.signal_error = str(error)
+    async def inspect(
+        self,
+        state: StreamState,
+        chat: ChatRequest,
+        text: str | None,
+        runtime: RouterRuntime,
+        guard: bool,
+        cache_text: str | None = None,
+    ) -> Inspection:
+        """One Triton call for routing, guard, PII and the cache; the guard blocks here."""
+        config = runtime.config
+        plan = plan_inspection(chat, text, config, guard, cache_text)
+        signals: list[TextSignals] | None = None
+        if plan.texts:
+            try:
+                with state.step("signals"):
+                    signals = await self.encoder.signals(plan.texts)
+            except SignalError as error:
+                state.signal_error = str(error)
+        if signals is None:
+            if guard and config.guard.fail_closed:
+                raise Blocked("guard_unavailable", GuardVerdict(True, None, 0.0, "unavailable"))
+            return Inspection(None, None, {})
+        with state.step("guard"):
+            inspection = evaluate(plan, signals, config, guard)
+        verdict = inspection.guard
+        if verdict is not None:
+            state.guard = {
+                "attack": verdict.attack,
+                "label": verdict.label,
+                "score": round(verdict.score, 4),
+                "source": verdict.source,
+                "windows": len(plan.windows),
+            }
+            if verdict.attack:
+                raise Blocked("jailbreak", verdict)
+        return inspection
+
+    def cache_scope(
+        self, state: StreamState, chat: ChatRequest, config: RouterConfig
+    ) -> tuple[CacheScope, str] | None:
+        """The scope and query text when this request may use the cache."""
+        if self.cache is None or not config.cache.enabled:
             return None
-        return signals
+        scope = scope_for(chat.body, state.headers, config.cache)
+        text = query_text(chat.body)
+        if scope is None or not text or not should_store_request(chat.body, config.cache):
+            state.cache = "bypass"
+            return None
+        return scope, text
+
+    async def cache_lookup(
+        self,
+        state: StreamState,
+        cacheable: tuple[CacheScope, str],
+        signals: TextSignals,
+        config: RouterConfig,
+    ) -> None:
+        """Raises Cached on a hit; otherwise remembers what to store when the answer comes."""
+        assert self.cache is not None
+        scope, text = cacheable
+        top = signals.top_category()
+        category = top[0] if top and top[1] >= config.classifier.threshold else None
+        with state.step("cache"):
+            hit = await self.cache.lookup(scope, text, signals.embedding, category)
+        if hit is not None:
+            state.cache = "hit"
+            raise Cached(hit)
+        state.cache = "miss"
+        state.cache_entry = (scope, text, signals.embedding)
+
+    def apply_pii_policy(
+        self,
+        state: StreamState,
+        chat: ChatRequest,
+        decision: RoutingDecision,
+        inspection: Inspection,
+        runtime: RouterRuntime,
+    ) -> tuple[RoutingDecision, list[dict[str, Any]], dict[str, str]]:
+        types = {e.type for entities in inspection.pii.values() for e in entities}
+        if not types:
+            return decision, chat.messages, {}
+        outcome = pii_outcome(decision, types, runtime.config, chat.model != AUTO_MODEL)
+        state.pii = {
+            "types": sorted(types),
+            "action": outcome.action,
+            "denied": list(outcome.denied),
+        }
+        headers = {PII_TYPES: ",".join(sorted(types)), PII_ACTION: outcome.action}
+        if outcome.action == "block":
+            raise Blocked("pii", None, outcome.denied)
+        if outcome.action == "reroute":
+            decision = RoutingDecision(
+                outcome.model, decision.path, decision.category, decision.confidence
+            )
+            return decision, chat.messages, headers
+        if outcome.action == "redact":
+            values = [
+                (e.type, chat_text[e.start : e.end])
+                for index, entities in inspection.pii.items()
+                for chat_text in [message_text(chat.messages[index])]
+                for e in entities
+                if e.type in outcome.denied
+            ]
+            redaction = Redaction()
+            messages = redact_messages(chat.messages, values, redaction)
+            model = runtime.config.model(decision.model)
+            if model is not None and model.pii_policy.restore:
+                state.redaction = redaction
+            return decision, messages, headers
+        return decision, chat.messages, headers
 
     def stick(
         self,

@@ -64,14 +64,20 @@ class KeywordEncoder:
     """
 
     def __init__(
-        self, fail: bool = False, classifier: dict[str, tuple[str, float]] | None = None
+        self,
+        fail: bool = False,
+        classifier: dict[str, tuple[str, float]] | None = None,
+        attacks: dict[str, str] | None = None,
+        pii: dict[str, str] | None = None,
     ) -> None:
         self.calls: list[list[str]] = []
         self.fail = fail
         self.classifier = classifier or {}
+        self.attacks = attacks or {}  # word -> guard label scored 0.95
+        self.pii = pii or {}  # word -> PII type, reported as a model span
 
     async def signals(self, texts: list[str]) -> list:
-        from orchestrator.signals import TextSignals
+        from orchestrator.signals import PiiSpan, TextSignals
 
         embeddings = await self.embed(texts)
         result = []
@@ -80,7 +86,18 @@ class KeywordEncoder:
             for word, (label, probability) in self.classifier.items():
                 if word in text.lower():
                     category = {label: probability, "other": 1 - probability}
-            result.append(TextSignals(embedding=embedding, category=category))
+            guard = {"benign": 0.97, "jailbreak": 0.01, "prompt_injection": 0.01, "harmful": 0.01}
+            for word, label in self.attacks.items():
+                if word in text.lower():
+                    guard = {k: (0.95 if k == label else 0.05 / 3) for k in guard}
+            spans = tuple(
+                PiiSpan(kind, text.find(word), text.find(word) + len(word), 0.9)
+                for word, kind in self.pii.items()
+                if word in text
+            )
+            result.append(
+                TextSignals(embedding=embedding, category=category, guard=guard, pii=spans)
+            )
         return result
 
     async def embed(self, texts: list[str]) -> np.ndarray:

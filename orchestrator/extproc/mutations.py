@@ -77,8 +77,15 @@ def response_headers_response(
     return response
 
 
-def response_body_response() -> ProcessingResponse:
-    return ProcessingResponse(response_body=BodyResponse(response=CommonResponse()))
+def response_body_response(
+    body: bytes | None = None, set_headers: Mapping[str, str] | None = None
+) -> ProcessingResponse:
+    common = CommonResponse()
+    if body is not None:
+        common.body_mutation.CopyFrom(BodyMutation(body=body))
+    if set_headers:
+        common.header_mutation.CopyFrom(header_mutation(set_headers))
+    return ProcessingResponse(response_body=BodyResponse(response=common))
 
 
 def immediate_response(

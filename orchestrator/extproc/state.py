@@ -43,7 +43,12 @@ class StreamState:
     response_headers: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     guard: dict[str, Any] | None = None
-    cache: str | None = None
+    pii: dict[str, Any] | None = None
+    redaction: Any = None  # pii_redaction.Redaction when answers must be restored
+    restorer: Any = None  # pii_redaction.SseRestorer for a streamed answer
+    cache: str | None = None  # "hit", "miss" or "bypass"
+    cache_entry: Any = None  # (scope, query text, embedding) to store the answer under
+    captured: bytearray = field(default_factory=bytearray)  # streamed answer, for the cache
     upstream_status: int | None = None
     usage: Usage | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -87,7 +87,9 @@ def test_conversation_stays_on_its_model(base_url: str) -> None:
     second = send(base_url, turns)
     assert second.headers["x-selected-model"] == "math-model"
     assert second.headers["x-router-decision-path"] == "sticky"
-    fresh = send(base_url, user("Now please write me a short and funny poem about the number nine."))
+    fresh = send(
+        base_url, user("Now please write me a short and funny poem about the number nine.")
+    )
     assert fresh.headers["x-selected-model"] == "creative-model"
 
 

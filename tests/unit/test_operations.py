@@ -22,7 +22,7 @@ from tests.extproc_messages import chat_body, request_headers, set_headers
 
 DECISION_FIELDS = {
     "ts", "request_id", "method", "path", "requested_model", "model", "category", "confidence",
-    "path_decided", "endpoint", "stream", "guard", "cache", "error", "upstream_status",
+    "path_decided", "endpoint", "stream", "guard", "pii", "cache", "error", "upstream_status",
     "prompt_tokens", "completion_tokens", "timings_ms",
 }  # fmt: skip
 
@@ -132,6 +132,8 @@ async def test_tracing_spans_per_step_when_enabled(router_config) -> None:
         "router.parse",
         "router.keyword",
         "router.signals",
+        "router.guard",
         "router.classify",
+        "router.pii",
     ]
     assert make_tracer(TracingConfig(enabled=False)) is None

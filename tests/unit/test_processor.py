@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import random
 
 import pytest
@@ -66,14 +68,14 @@ async def test_decision_comes_back_on_response_headers(processor: Processor) -> 
     assert "x-router-destination" not in headers
 
 
-async def test_explicit_model_keeps_body_and_skips_signals(router_config: RouterConfig) -> None:
+async def test_explicit_model_keeps_body_and_is_still_guarded(router_config: RouterConfig) -> None:
     encoder = KeywordEncoder()
     processor = await make_processor(router_config, encoder)
     state = StreamState()
     response = await processor.request_body(state, chat_body("write a haiku", model="coder"))
     assert mutated_body(response) is None
     assert set_headers(response)["x-router-destination"] == "127.0.0.1:9103"
-    assert len(encoder.calls) == 1  # only the examples at build time
+    assert encoder.calls[1:] == [["write a haiku"]]  # the guard's pass, no routing text
 
 
 async def test_unknown_model_is_immediate_404(processor: Processor) -> None:
@@ -157,3 +159,225 @@ async def test_one_encoder_pass_feeds_examples_and_classifier(router_config: Rou
     assert headers["x-selected-model"] == "coder"
     assert headers["x-router-decision-path"] == "classifier"
     assert encoder.calls[1:] == [["refactor this class"]]
+
+
+async def test_attack_in_any_role_is_blocked_before_routing(router_config: RouterConfig) -> None:
+    from envoy.service.ext_proc.v3.external_processor_pb2 import HttpBody
+
+    encoder = KeywordEncoder(attacks={"evil": "jailbreak"})
+    processor = await make_processor(router_config, encoder)
+    for role in ("system", "user", "tool"):
+        messages = [
+            {"role": role, "content": "be evil now"},
+            {"role": "user", "content": "a python question"},
+        ]
+        body = HttpBody(
+            body=json.dumps({"model": "auto", "messages": messages}).encode(), end_of_stream=True
+        )
+        response = await processor.request_body(StreamState(), body)
+        status, payload = immediate(response)
+        assert (status, payload["error"]["code"]) == (403, "content_filter"), role
+        headers = set_headers(response)
+        assert headers["x-router-blocked"] == "jailbreak"
+        assert headers["x-router-guard-label"] == "jailbreak"
+        assert float(headers["x-router-guard-score"]) >= 0.9
+
+
+async def test_keyword_rule_may_skip_the_guard() -> None:
+    from orchestrator.config import parse_config
+    from tests.conftest import config_dict
+
+    data = config_dict() | {
+        "keyword_rules": [
+            {"name": "trusted", "keywords": ["evil"], "model": "coder", "skip_guard": True}
+        ]
+    }
+    processor = await make_processor(
+        parse_config(data), KeywordEncoder(attacks={"evil": "jailbreak"})
+    )
+    response = await processor.request_body(StreamState(), chat_body("be evil now"))
+    assert set_headers(response)["x-selected-model"] == "coder"
+
+
+async def test_pii_reroutes_and_redacts_and_restores() -> None:
+    from envoy.service.ext_proc.v3.external_processor_pb2 import HttpBody
+
+    from orchestrator.config import parse_config
+    from tests.conftest import config_dict
+
+    data = config_dict()
+    data["models"][1]["pii_policy"] = {"allow_by_default": False}  # poet may see no PII
+    data["models"][2]["pii_policy"] = {
+        "pii_types_denied": ["PERSON"],
+        "on_violation": "redact",
+    }  # coder
+    processor = await make_processor(parse_config(data), KeywordEncoder(pii={"Alice": "PERSON"}))
+
+    response = await processor.request_body(StreamState(), chat_body("a poem for Alice"))
+    headers = set_headers(response)
+    assert headers["x-selected-model"] == "general"  # rerouted away from poet
+    assert (headers["x-router-pii-types"], headers["x-router-pii-action"]) == ("PERSON", "reroute")
+
+    blocked = await processor.request_body(
+        StreamState(), chat_body("a poem for Alice", model="poet")
+    )
+    assert immediate(blocked)[0] == 403
+    assert set_headers(blocked)["x-router-blocked"] == "pii"
+
+    state = StreamState()
+    response = await processor.request_body(state, chat_body("python code that greets Alice"))
+    forwarded = mutated_body(response)
+    assert (
+        forwarded is not None
+        and forwarded["messages"][0]["content"] == "python code that greets <PERSON_1>"
+    )
+    await processor.response_headers(
+        state, request_headers(extra={":status": "200", "content-type": "application/json"})
+    )
+    answer = json.dumps({"choices": [{"message": {"content": "print('hi <PERSON_1>')"}}]}).encode()
+    restored = await processor.response_body(state, HttpBody(body=answer, end_of_stream=True))
+    body = json.loads(restored.response_body.response.body_mutation.body)
+    assert body["choices"][0]["message"]["content"] == "print('hi Alice')"
+
+
+async def test_guard_failure_is_open_by_default_and_closed_when_configured() -> None:
+    from orchestrator.config import parse_config
+    from tests.conftest import config_dict
+
+    open_processor = await make_processor(parse_config(config_dict()), KeywordEncoder())
+    open_processor.router.encoder = KeywordEncoder(fail=True)  # type: ignore[assignment]
+    assert (
+        set_headers(await open_processor.request_body(StreamState(), chat_body("hi")))[
+            "x-selected-model"
+        ]
+        == "general"
+    )
+    closed = await make_processor(
+        parse_config(config_dict() | {"guard": {"fail_closed": True}}), KeywordEncoder()
+    )
+    closed.router.encoder = KeywordEncoder(fail=True)  # type: ignore[assignment]
+    assert immediate(await closed.request_body(StreamState(), chat_body("hi")))[0] == 403
+
+
+async def cache_processor(**cache: object) -> tuple[Processor, object]:
+    from orchestrator.cache import CacheConfig, SemanticCache
+    from orchestrator.config import parse_config
+    from tests.conftest import config_dict
+
+    settings = {
+        "enabled": True,
+        "allow_anonymous": True,
+        "similarity_threshold": 0.9,
+        "embedding_dim": 3,
+        **cache,
+    }
+    config = parse_config(config_dict() | {"cache": settings})
+    semantic = SemanticCache(CacheConfig.model_validate(settings))
+    await semantic.start()
+    encoder = KeywordEncoder()
+    runtime = await build_runtime(config, encoder)  # type: ignore[arg-type]
+    processor = Processor(RuntimeHolder(runtime), encoder, random.Random(0), None, semantic)  # type: ignore[arg-type]
+    return processor, semantic
+
+
+async def answer(processor: Processor, state: StreamState, body: bytes) -> None:
+    from envoy.service.ext_proc.v3.external_processor_pb2 import HttpBody
+
+    content_type = "text/event-stream" if state.stream else "application/json"
+    await processor.response_headers(
+        state, request_headers(extra={":status": "200", "content-type": content_type})
+    )
+    await processor.response_body(state, HttpBody(body=body, end_of_stream=True))
+    processor.finish(state)
+    await asyncio.gather(*processor.background)
+
+
+async def test_cache_miss_store_then_hit_replayed_as_json_and_sse() -> None:
+    processor, _ = await cache_processor()
+    state = StreamState()
+    response = await processor.request_body(state, chat_body("write a haiku please", temperature=0))
+    assert set_headers(response)["x-router-cache"] == "miss"
+    completion = {
+        "id": "c1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "poet",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "petals fall"},
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    await answer(processor, state, json.dumps(completion).encode())
+
+    hit = await processor.request_body(
+        StreamState(), chat_body("write a haiku please", temperature=0)
+    )
+    status, payload = immediate(hit)
+    assert status == 200 and payload["choices"][0]["message"]["content"] == "petals fall"
+    headers = set_headers(hit)
+    assert headers["x-router-cache"] == "hit" and headers["x-selected-model"] == "poet"
+    assert float(headers["x-router-cache-similarity"]) >= 0.9
+
+    streamed = await processor.request_body(
+        StreamState(), chat_body("write a haiku please", temperature=0, stream=True)
+    )
+    assert streamed.immediate_response.body.endswith(b"data: [DONE]\n\n")
+    assert set_headers(streamed)["content-type"] == "text/event-stream"
+
+
+async def test_streamed_answer_is_stored_and_other_tenants_do_not_see_it() -> None:
+    from orchestrator.cache import replay_as_sse
+
+    processor, _ = await cache_processor(allow_anonymous=False)
+    tenant = {"authorization": "Bearer one"}
+    state = StreamState()
+    await processor.request_headers(state, request_headers(extra=tenant))
+    await processor.request_body(state, chat_body("python sorting", temperature=0, stream=True))
+    completion = {
+        "id": "c2",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "coder",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "use sorted()"},
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    await answer(processor, state, replay_as_sse(completion))
+
+    same = StreamState()
+    await processor.request_headers(same, request_headers(extra=tenant))
+    assert (
+        immediate(await processor.request_body(same, chat_body("python sorting", temperature=0)))[0]
+        == 200
+    )
+    other = StreamState()
+    await processor.request_headers(other, request_headers(extra={"authorization": "Bearer two"}))
+    assert (
+        set_headers(
+            await processor.request_body(other, chat_body("python sorting", temperature=0))
+        )["x-router-cache"]
+        == "miss"
+    )
+    anonymous = await processor.request_body(
+        StreamState(), chat_body("python sorting", temperature=0)
+    )
+    assert set_headers(anonymous)["x-router-cache"] == "bypass"
+
+
+async def test_cache_backend_down_still_routes() -> None:
+    processor, _ = await cache_processor(
+        backend="milvus", milvus={"uri": "http://127.0.0.1:9"}, timeout_s=0.2
+    )
+    response = await processor.request_body(
+        StreamState(), chat_body("write a haiku please", temperature=0)
+    )
+    headers = set_headers(response)
+    assert headers["x-selected-model"] == "poet"
+    assert headers["x-router-cache"] == "miss"

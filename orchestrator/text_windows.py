@@ -1,0 +1,42 @@
+"""Splitting long messages into overlapping windows, and undoing invisible-character tricks.
+
+The encoder reads at most a few hundred tokens; an attack placed after 512 tokens of
+padding would be cut off. Windows of `words` words that overlap by `overlap` words let the
+guard see every part of a message, and each window keeps its character offset so PII spans
+map back onto the message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORD = re.compile(r"\S+")
+# Zero-width and bidi controls, and the Unicode "tag" block used to hide ASCII instructions.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
+
+
+def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple[int, int]]:
+    """Character spans covering `text`; one span for a short text.
+
+    Past `max_windows` the middle is sampled evenly so that the start and the end (where
+    attacks hide behind padding) are always inside a window.
+    """
+    spans = [m.span() for m in WORD.finditer(text)]
+    if len(spans) <= words:
+        return [(0, len(text))] if text.strip() else []
+    step = max(1, words - overlap)
+    starts = list(range(0, len(spans) - overlap, step))
+    if len(starts) > max_windows:
+        last = len(starts) - 1
+        starts = [starts[round(i * last / (max_windows - 1))] for i in range(max_windows)]
+    result = []
+    for start in starts:
+        end = min(start + words, len(spans)) - 1
+        result.append((spans[start][0], spans[end][1]))
+    return result
+
+
+def normalised(text: str) -> str:
+    """NFKC folding (full-width and styled letters) with invisible characters removed."""
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
