@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from orchestrator.config import RouterConfig
-from orchestrator.guard import guard_verdict
+from orchestrator.guard import GuardVerdict, guard_verdict, request_verdict
+from orchestrator.guard_rules import rule_hits
+from orchestrator.pii_detection import combine
 from orchestrator.routing import CategoryEvidence, decide_route
 from orchestrator.runtime import RouterRuntime
 from orchestrator.signals import TextSignals
+from orchestrator.text_windows import normalised
 
 
 def rounded(scores: dict[str, float]) -> dict[str, float]:
@@ -65,14 +68,31 @@ def security_result(signals: TextSignals, config: RouterConfig) -> dict[str, Any
     }
 
 
-def cli_record(signals: TextSignals, config: RouterConfig) -> dict[str, Any]:
+def text_verdict(signals: TextSignals, text: str, config: RouterConfig) -> GuardVerdict:
+    """The guard's verdict on one text, the classifier's score plus the rules."""
+    return request_verdict([signals.guard], rule_hits(normalised(text)), config.guard)
+
+
+def checked_pii(signals: TextSignals, text: str, config: RouterConfig) -> list[dict[str, Any]]:
+    """PII as the request path sees it: model spans combined with the validators."""
+    return [
+        {"type": e.type, "start": e.start, "end": e.end, "score": e.score, "source": e.source}
+        for e in combine(text, signals.pii, config.pii)
+    ]
+
+
+def cli_record(signals: TextSignals, text: str, config: RouterConfig) -> dict[str, Any]:
     """The `classify` CLI's line: a stable, documented format used to measure accuracy."""
     top = signals.top_category()
+    verdict = text_verdict(signals, text, config)
     return {
         "category": top[0] if top else None,
         "confidence": round(top[1], 6) if top else None,
         "probabilities": rounded(signals.category),
-        "jailbreak": guard_verdict(signals.guard, config.guard).attack,
+        "jailbreak": verdict.attack,
+        "guard_label": verdict.label,
+        "guard_score": round(verdict.score, 6),
+        "guard_source": verdict.source,
         "guard": rounded(signals.guard),
-        "pii": pii_entities(signals),
+        "pii": checked_pii(signals, text, config),
     }

@@ -74,6 +74,6 @@ async def classify(path: Path, config: RouterConfig, out: TextIO, workdir: Path)
             results.extend(await encoder.signals(texts[start : start + BATCH]))
     answers = iter(results)
     for item in items:
-        record = item if isinstance(item, dict) else cli_record(next(answers), config)
+        record = item if isinstance(item, dict) else cli_record(next(answers), item, config)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(texts)
