@@ -302,7 +302,7 @@ class ReloadConfig(StrictModel):
 class TritonConfig(StrictModel):
     url: str = "127.0.0.1:8001"
     model: str = "router_encoder"
-    timeout_s: Annotated[float, Field(gt=0)] = 2.0
+    timeout_s: Annotated[float, Field(gt=0)] = 5.0
     startup_timeout_s: Annotated[float, Field(gt=0)] = 120.0
 
 

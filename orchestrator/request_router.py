@@ -26,7 +26,7 @@ from orchestrator.conversations import StickyRoutes, conversation_key, routing_t
 from orchestrator.decision_headers import decision_headers
 from orchestrator.endpoints import EndpointHealth, pick_endpoint
 from orchestrator.extproc.state import StreamState
-from orchestrator.guard import GuardVerdict
+from orchestrator.guard import GuardVerdict, request_verdict
 from orchestrator.inspection import Inspection, evaluate, plan_inspection
 from orchestrator.keyword_rules import match_keywords
 from orchestrator.pii_policy import pii_outcome
@@ -187,6 +187,10 @@ class RequestRouter:
             except SignalError as error:
                 state.signal_error = str(error)
         if signals is None:
+            # The rules need no model: they still hold while Triton is unavailable.
+            verdict = request_verdict([], plan.rule_hits, config.guard) if guard else None
+            if verdict is not None and verdict.attack:
+                raise Blocked("jailbreak", verdict)
             if guard and config.guard.fail_closed:
                 raise Blocked("guard_unavailable", GuardVerdict(True, None, 0.0, "unavailable"))
             return Inspection(None, None, {})

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import random
 import time
-from typing import Any
 
 from envoy.service.ext_proc.v3.external_processor_pb2 import (
     HttpBody,
@@ -16,45 +13,37 @@ from envoy.service.ext_proc.v3.external_processor_pb2 import (
 )
 
 from orchestrator import metrics
-from orchestrator.blocked_response import blocked_answer
 from orchestrator.body_rewrite import with_body
 from orchestrator.cache import (
-    CacheHit,
     SemanticCache,
-    completion_from_sse,
-    replay_as_json,
-    replay_as_sse,
-    should_store_response,
 )
-from orchestrator.chat_request import ChatRequest, parse_chat_request
-from orchestrator.config import GuardConfig, ModelConfig
+from orchestrator.cache_writer import CacheWriter
+from orchestrator.chat_request import parse_chat_request
 from orchestrator.decision_headers import (
-    BLOCKED,
     DESTINATION,
-    GUARD_LABEL,
-    GUARD_SCORE,
-    GUARD_SOURCE,
     REQUEST_ID,
-    SELECTED_MODEL,
     is_router_owned,
 )
 from orchestrator.decision_log import DecisionLog
 from orchestrator.endpoints import pick_endpoint
 from orchestrator.extproc import mutations
+from orchestrator.extproc.answers import (
+    blocked_response,
+    body_too_large,
+    cached_response,
+    error_response,
+)
 from orchestrator.extproc.mutations import BUFFERED, STREAMED
 from orchestrator.extproc.state import StreamState, header_map
 from orchestrator.models_list import models_list_body
 from orchestrator.openai_errors import RequestError
 from orchestrator.pii_redaction import SseRestorer, restore_completion
+from orchestrator.request_metrics import record_decision, record_response
 from orchestrator.request_router import (
-    CACHE,
-    CACHE_SIMILARITY,
-    PII_TYPES,
     Blocked,
     Cached,
     RequestRouter,
 )
-from orchestrator.routing import RoutingDecision
 from orchestrator.runtime import RouterRuntime
 from orchestrator.signals import EncoderClient
 from orchestrator.usage import usage_from_json_body, usage_from_sse
@@ -82,12 +71,10 @@ class Processor:
         cache: SemanticCache | None = None,
     ) -> None:
         self.runtimes = runtimes
-        self.encoder = encoder
         self.rng = rng
-        self.cache = cache
         self.router = RequestRouter(encoder, rng, cache)
+        self.cache_writer = CacheWriter(cache) if cache is not None else None
         self.decision_log = decision_log
-        self.background: set[asyncio.Task[None]] = set()
 
     async def request_headers(self, state: StreamState, message: HttpHeaders) -> ProcessingResponse:
         state.remember(header_map(message))
@@ -181,8 +168,8 @@ class Processor:
         state.usage = usage or state.usage
         if message.end_of_stream:
             state.completed_at = now
-        if state.cache_entry is not None:
-            self.capture_for_cache(state, message)
+        if state.cache_entry is not None and self.cache_writer is not None:
+            self.cache_writer.capture(state, message)
         if state.redaction is None:
             return mutations.response_body_response()
         if state.stream:
@@ -194,36 +181,6 @@ class Processor:
         if body is None:
             return mutations.response_body_response()
         return mutations.response_body_response(body, {"content-length": str(len(body))})
-
-    def capture_for_cache(self, state: StreamState, message: HttpBody) -> None:
-        """Keep the answer as it passes (up to the entry size limit); store it when complete.
-
-        The store runs in the background: the client never waits for the cache.
-        """
-        assert self.cache is not None
-        limit = self.cache.config.max_entry_bytes
-        if len(state.captured) + len(message.body) > limit:
-            state.cache_entry = None
-            state.captured.clear()
-            return
-        state.captured.extend(message.body)
-        if not message.end_of_stream:
-            return
-        raw = bytes(state.captured)
-        completion = completion_from_sse(raw) if state.stream else parse_json(raw)
-        if should_store_response(completion, state.upstream_status or 0):
-            scope, text, embedding = state.cache_entry
-            task = asyncio.create_task(self.store(scope, text, embedding, completion))
-            self.background.add(task)
-            task.add_done_callback(self.background.discard)
-
-    async def store(self, scope: Any, text: str, embedding: Any, completion: Any) -> None:
-        assert self.cache is not None
-        before = self.cache.stats()
-        await self.cache.store(scope, text, embedding, completion)
-        after = self.cache.stats()
-        metrics.CACHE_ENTRIES.set(after.entries)
-        metrics.CACHE_EVICTIONS.inc(max(0, after.evictions - before.evictions))
 
     def finish(self, state: StreamState) -> None:
         """When the stream ends: the request's metrics and its decision-log line."""
@@ -241,95 +198,3 @@ class Processor:
             metrics.CACHE_MISSES.inc()
         if self.decision_log is not None and state.routed:
             self.decision_log.write(state)
-
-
-def record_decision(requested: str, decision: RoutingDecision) -> None:
-    metrics.REQUESTS.labels(decision.model).inc()
-    metrics.ROUTING_DECISIONS.labels(
-        decision.category or "", requested, decision.model, decision.path.value
-    ).inc()
-    if decision.model != requested:
-        metrics.ROUTING_MODIFICATIONS.labels(requested, decision.model).inc()
-    if decision.category:
-        metrics.CATEGORY_CLASSIFICATIONS.labels(decision.category).inc()
-
-
-def record_response(state: StreamState, model: str, config: ModelConfig | None) -> None:
-    assert state.forwarded_at is not None
-    if state.completed_at is not None:
-        metrics.COMPLETION_LATENCY.labels(model).observe(state.completed_at - state.forwarded_at)
-    if state.stream and state.first_chunk_at is not None:
-        metrics.TTFT.labels(model).observe(state.first_chunk_at - state.forwarded_at)
-    usage = state.usage
-    if usage is None:
-        return
-    metrics.PROMPT_TOKENS.labels(model).inc(usage.prompt_tokens)
-    metrics.COMPLETION_TOKENS.labels(model).inc(usage.completion_tokens)
-    pricing = config.pricing if config else None
-    if pricing is not None:
-        cost = (
-            usage.prompt_tokens * pricing.prompt_per_1m
-            + usage.completion_tokens * pricing.completion_per_1m
-        ) / 1_000_000
-        metrics.COST.labels(model, pricing.currency).inc(cost)
-
-
-def body_too_large(max_bytes: int) -> RequestError:
-    return RequestError(
-        413, f"Request body is larger than the limit of {max_bytes} bytes.", "request_too_large"
-    )
-
-
-def blocked_response(
-    state: StreamState, blocked: Blocked, config: GuardConfig
-) -> ProcessingResponse:
-    """Never forwarded: the client gets the configured refusal and headers saying why."""
-    kind = "pii" if blocked.reason == "pii" else "jailbreak"
-    state.error = f"blocked_{blocked.reason}"
-    metrics.GUARD_BLOCKS.labels(blocked.reason).inc()
-    model = state.requested_model or "unknown"
-    answer = blocked_answer(kind, model, state.stream, config)
-    headers = {BLOCKED: kind}
-    if blocked.verdict is not None:
-        headers[GUARD_SCORE] = f"{blocked.verdict.score:.4f}"
-        headers[GUARD_LABEL] = blocked.verdict.label or ""
-        headers[GUARD_SOURCE] = blocked.verdict.source
-    if blocked.pii_types:
-        headers[PII_TYPES] = ",".join(blocked.pii_types)
-    log.info(
-        "blocked request_id=%s reason=%s label=%s pii=%s",
-        state.request_id,
-        blocked.reason,
-        blocked.verdict.label if blocked.verdict else None,
-        blocked.pii_types,
-    )
-    return mutations.immediate_response(answer.status, answer.body, headers, answer.content_type)
-
-
-def cached_response(state: StreamState, chat: ChatRequest, hit: CacheHit) -> ProcessingResponse:
-    """The stored answer, replayed in the form this client asked for."""
-    include_usage = bool((chat.body.get("stream_options") or {}).get("include_usage"))
-    if chat.stream:
-        body, content_type = replay_as_sse(hit.completion, include_usage), "text/event-stream"
-    else:
-        body, content_type = replay_as_json(hit.completion), "application/json"
-    headers = {
-        CACHE: "hit",
-        CACHE_SIMILARITY: f"{hit.similarity:.4f}",
-        SELECTED_MODEL: str(hit.completion.get("model", "")),
-        REQUEST_ID: state.request_id,
-    }
-    return mutations.immediate_response(200, body, headers, content_type)
-
-
-def parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-
-
-def error_response(state: StreamState, error: RequestError) -> ProcessingResponse:
-    state.error = error.code
-    metrics.REQUEST_ERRORS.labels(state.requested_model or "unknown", error.code).inc()
-    return mutations.immediate_response(error.status, error.body(), {"x-router-error": error.code})
