@@ -38,3 +38,5 @@ test: models lint
 
 clean:
 	rm -rf .build .pytest_cache .ruff_cache
+
+include mk/containers.mk

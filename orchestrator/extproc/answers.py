@@ -42,7 +42,7 @@ def blocked_response(
     metrics.GUARD_BLOCKS.labels(blocked.reason).inc()
     model = state.requested_model or "unknown"
     answer = blocked_answer(kind, model, state.stream, config)
-    headers = {BLOCKED: kind}
+    headers = {BLOCKED: kind, REQUEST_ID: state.request_id}
     if blocked.verdict is not None:
         headers[GUARD_SCORE] = f"{blocked.verdict.score:.4f}"
         headers[GUARD_LABEL] = blocked.verdict.label or ""
@@ -78,4 +78,5 @@ def cached_response(state: StreamState, chat: ChatRequest, hit: CacheHit) -> Pro
 def error_response(state: StreamState, error: RequestError) -> ProcessingResponse:
     state.error = error.code
     metrics.REQUEST_ERRORS.labels(state.requested_model or "unknown", error.code).inc()
-    return mutations.immediate_response(error.status, error.body(), {"x-router-error": error.code})
+    headers = {"x-router-error": error.code, REQUEST_ID: state.request_id}
+    return mutations.immediate_response(error.status, error.body(), headers)

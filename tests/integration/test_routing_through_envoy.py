@@ -17,16 +17,17 @@ def client(base_url: str) -> openai.OpenAI:
 
 
 @pytest.mark.parametrize(
-    ("question", "model", "category"),
+    ("question", "model", "category", "path"),
     [
-        ("What is 17 times 24?", "math-model", "math"),
-        ("Write a short poem about autumn rain.", "creative-model", "creative_writing"),
-        ("How do I reverse a list in Python?", "code-model", "code"),
-        ("What is the capital of France?", "general-model", None),
+        ("What is 17 times 24?", "math-model", "math", "examples"),
+        ("Write a short poem about autumn rain.", "creative-model", "creative_writing", "examples"),
+        ("How do I reverse a list in Python?", "code-model", "code", "examples"),
+        # No example route fits; the trained classifier says "other", which has no route.
+        ("What is the capital of France?", "general-model", "other", "classifier"),
     ],
 )
 def test_auto_routes_by_category(
-    client: openai.OpenAI, question: str, model: str, category: str | None
+    client: openai.OpenAI, question: str, model: str, category: str, path: str
 ) -> None:
     raw = client.chat.completions.with_raw_response.create(
         model="auto", messages=[{"role": "user", "content": question}]
@@ -35,8 +36,8 @@ def test_auto_routes_by_category(
     assert completion.model == model
     assert completion.choices[0].message.content == f"[{model}] answered: {question}"
     assert raw.headers["x-selected-model"] == model
-    assert raw.headers.get("x-router-category") == category
-    assert raw.headers["x-router-decision-path"] == ("default" if category is None else "examples")
+    assert raw.headers["x-router-category"] == category
+    assert raw.headers["x-router-decision-path"] == path
     echoed = completion.model_extra["router_echo"]  # type: ignore[index]
     assert echoed["model"] == model
     assert echoed["messages"][-1] == {"role": "user", "content": question}

@@ -66,6 +66,7 @@ def test_gpu_profile_runs_nvidia_triton_on_the_same_model_repository() -> None:
     gpu = services()["triton-gpu"]
     assert gpu["build"]["args"]["TRITON_IMAGE"].startswith("${TRITON_IMAGE:-nvcr.io/nvidia/")
     assert "./model_repository:/models:ro" in gpu["volumes"]
+    assert "--model-config-name=gpu" in gpu["command"]  # model_repository/*/configs/gpu.pbtxt
     (device,) = gpu["deploy"]["resources"]["reservations"]["devices"]
     assert device == {"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}
     dockerfile = ROOT / gpu["build"]["context"] / gpu["build"]["dockerfile"]
