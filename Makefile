@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 # Builds (or reuses from the content-hash cache) the Triton model versions that are missing.
 models: venv
-	$(BIN)/python -m export embedder --if-missing
+	$(BIN)/python -m export build --if-missing
 
 run: models
 	$(BIN)/python -m stack.run --config $(CONFIG)
@@ -40,3 +40,4 @@ clean:
 	rm -rf .build .pytest_cache .ruff_cache
 
 include mk/containers.mk
+include mk/bench.mk
