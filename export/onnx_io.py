@@ -11,13 +11,20 @@ from torch import nn
 OPSET = 17
 
 
-def export_onnx(module: nn.Module, output_names: list[str], path: Path, vocab_size: int) -> None:
+def export_onnx(
+    module: nn.Module,
+    output_names: list[str],
+    path: Path,
+    vocab_size: int,
+    output_axes: dict[str, dict[int, str]] | None = None,
+) -> None:
+    """`output_axes` overrides the default (batch only) for outputs with more dynamic axes."""
     module.eval()
     ids = torch.randint(1000, vocab_size, (2, 16))
     mask = torch.ones_like(ids)
     dynamic = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}}
     for name in output_names:
-        dynamic[name] = {0: "batch"}
+        dynamic[name] = (output_axes or {}).get(name, {0: "batch"})
     with torch.no_grad():
         torch.onnx.export(
             module,

@@ -29,7 +29,7 @@ def _example(text: str, category: str, source: str) -> Example:
 
 def mmlu_rows() -> list[tuple[str, str]]:
     rows = []
-    for subject, category in sorted(MMLU_SUBJECT_CATEGORY.items()):
+    for subject in sorted(MMLU_SUBJECT_CATEGORY):
         with (DATA_DIR / "mmlu" / f"mmlu_{subject}.csv").open(newline="") as handle:
             for record in csv.DictReader(handle):
                 rows.append((clean_mmlu_prompt(record["prompt"]), subject))

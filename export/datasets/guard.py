@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from export.datasets import DATA_DIR, Example
+from export.datasets.benign_instructions import benign_instructions
 from export.labels import GUARD_LABELS
 from export.splits import assign
 
@@ -81,7 +82,9 @@ def handwritten_rows() -> list[tuple[str, str, str]]:
     return [(r["text"], r["label"], "handwritten") for r in map(json.loads, path.open())]
 
 
-def guard_splits(seed: int = SEED, handwritten: bool = True) -> dict[str, list[Example]]:
+def guard_splits(
+    seed: int = SEED, handwritten: bool = True, instructions: bool = True
+) -> dict[str, list[Example]]:
     rows = attack_rows() + benign_rows() + (handwritten_rows() if handwritten else [])
     parts = assign(rows, lambda r: r[0], seed, val=0.15, test=0.25)
     out: dict[str, list[Example]] = {}
@@ -93,4 +96,16 @@ def guard_splits(seed: int = SEED, handwritten: bool = True) -> dict[str, list[E
             if window:
                 examples.append(Example(window, source, guard=GUARD_LABELS.index(label)))
         out[split] = examples
+    if instructions:
+        # Template-generated benign instructions (see benign_instructions.py): training gets
+        # its templates, validation and test the held-out ones, never the same prompt twice.
+        heldout = benign_instructions("heldout", 400, seed)
+        extra = {
+            "train": benign_instructions("train", 1500, seed),
+            "val": heldout[:200],
+            "test": heldout[200:],
+        }
+        benign = GUARD_LABELS.index("benign")
+        for split, texts in extra.items():
+            out[split] += [Example(t, "instructions", guard=benign) for t in texts]
     return out

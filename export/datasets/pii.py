@@ -53,9 +53,10 @@ def generated_splits(count: int, seed: int = SEED) -> dict[str, list[Example]]:
                     kind = TYPE_ALIASES.get(span.entity_type, span.entity_type)
                     if kind in PII_TYPES:
                         spans.append((span.start_position, span.end_position, kind))
-                out[split].append(
-                    Example(sample.full_text, "presidio", guard=BENIGN, pii_spans=tuple(spans))
-                )
+                # Some templates hold a literal backslash-n; a real newline plus a space keeps
+                # every offset and stops "\\nName" from tokenizing as one word.
+                text = sample.full_text.replace("\\n", "\n ")
+                out[split].append(Example(text, "presidio", guard=BENIGN, pii_spans=tuple(spans)))
     return out
 
 

@@ -1,8 +1,10 @@
 """Triton Python-backend model: tokenize once, run the exported encoder graph once.
 
 Tokenization lives here (not in the orchestrator) so a request costs one round trip and the
-router's event loop never does CPU work. Every graph output becomes a Triton output of the
-same name, so new heads need a new ONNX file and config, not new code.
+router's event loop never does CPU work. Every graph output named in config.pbtxt becomes a
+Triton output of the same name; the PII head's token logits (PII_LOGITS) are decoded here,
+with the tokenizer's character offsets, into PII_SPANS: one JSON list per text of
+{"type", "start", "end", "score"} with character offsets into the input text.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class TritonPythonModel:
         config = json.loads(args["model_config"])
         params = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
         self.max_tokens = int(params.get("max_tokens", "256"))
+        self.pii_labels = bio_labels(params.get("pii_labels", ""))
+        self.pii_min_score = float(params.get("pii_min_score", "0.5"))
+        self.config_outputs = [o["name"] for o in config.get("output", [])]
         onnx_file = params.get("onnx_file", "model.onnx")
         threads = int(os.environ.get("ROUTER_ORT_THREADS", params.get("intra_op_threads", "0")))
 
@@ -45,8 +50,13 @@ class TritonPythonModel:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads > 0:
             options.intra_op_num_threads = threads
+        wanted = params.get("ort_providers", "CPUExecutionProvider").split(",")
+        available = set(ort.get_available_providers())
+        providers = [p.strip() for p in wanted if p.strip() in available] or [
+            "CPUExecutionProvider"
+        ]
         self.session = ort.InferenceSession(
-            str(version_dir / onnx_file), options, providers=["CPUExecutionProvider"]
+            str(version_dir / onnx_file), options, providers=providers
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.output_names = [o.name for o in self.session.get_outputs()]
@@ -73,6 +83,26 @@ class TritonPythonModel:
         return responses
 
     def _run(self, texts: list[str]) -> dict[str, np.ndarray]:
+        outputs, encodings = self._infer(texts)
+        wanted = self.config_outputs or list(outputs)
+        result = {name: outputs[name] for name in wanted if name in outputs}
+        if "PII_SPANS" in wanted and "PII_LOGITS" in outputs:
+            spans = [
+                json.dumps(
+                    decode_pii(
+                        outputs["PII_LOGITS"][i],
+                        encodings[i].offsets,
+                        encodings[i].tokens,
+                        self.pii_labels,
+                        self.pii_min_score,
+                    )
+                )
+                for i in range(len(texts))
+            ]
+            result["PII_SPANS"] = np.array(spans, dtype=object).reshape(-1, 1)
+        return result
+
+    def _infer(self, texts: list[str]) -> tuple[dict[str, np.ndarray], list]:
         encodings = self.tokenizer.encode_batch(texts)
         feeds = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
@@ -81,4 +111,56 @@ class TritonPythonModel:
         if "token_type_ids" in self.input_names:
             feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
         values = self.session.run(self.output_names, feeds)
-        return dict(zip(self.output_names, values, strict=True))
+        return dict(zip(self.output_names, values, strict=True)), encodings
+
+
+def bio_labels(types_csv: str) -> list[str]:
+    """The PII head's logit order: O, then B-/I- per type in config order."""
+    types = [t.strip() for t in types_csv.split(",") if t.strip()]
+    return ["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))]
+
+
+def decode_pii(
+    logits: np.ndarray,
+    offsets: list[tuple[int, int]],
+    tokens: list[str],
+    labels: list[str],
+    min_score: float = 0.5,
+) -> list[dict]:
+    """Group BIO token tags into character spans.
+
+    An I- tag continues a span of the same type (a stray I- starts one, as most taggers do);
+    a word piece ("##...") joins the open span of its word whatever its own tag, so a span
+    never ends inside a word (a tagged piece with no open span starts one). The score is the
+    mean probability of the tags in the span; spans below min_score
+    are dropped. Special and padding tokens have empty offsets and are skipped.
+    """
+    shifted = logits - logits.max(-1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(-1, keepdims=True)
+    tags = probs.argmax(-1)
+    spans: list[dict] = []
+    current: dict | None = None
+    scores: list[float] = []
+
+    def close() -> None:
+        if current is not None and float(np.mean(scores)) >= min_score:
+            spans.append({**current, "score": round(float(np.mean(scores)), 4)})
+
+    for i, (start, end) in enumerate(offsets):
+        if i >= len(tags) or end <= start:
+            continue
+        label = labels[tags[i]] if tags[i] < len(labels) else "O"
+        score = float(probs[i, tags[i]])
+        piece = tokens[i].startswith("##")
+        if current is not None and (
+            piece or (label.startswith("I-") and label[2:] == current["type"])
+        ):
+            current["end"] = int(end)
+            scores.append(score)
+            continue
+        close()
+        current, scores = None, []
+        if label != "O":
+            current, scores = {"type": label[2:], "start": int(start), "end": int(end)}, [score]
+    close()
+    return spans

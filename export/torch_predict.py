@@ -1,0 +1,26 @@
+"""Raw head logits from the torch model (for calibration on the validation split)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from export.features import Encoded, collate
+from export.multitask import MultiTaskGraph
+
+
+@torch.no_grad()
+def head_logits(
+    model: MultiTaskGraph, data: Encoded, batch_size: int = 64
+) -> tuple[np.ndarray, np.ndarray]:
+    model.eval()
+    order = sorted(range(len(data.ids)), key=lambda r: len(data.ids[r]))
+    category = np.zeros((len(order), model.heads.category.out_features), dtype=np.float32)
+    guard = np.zeros((len(order), model.heads.guard.out_features), dtype=np.float32)
+    for start in tqdm(range(0, len(order), batch_size), desc="val logits", unit="batch"):
+        rows = order[start : start + batch_size]
+        batch = collate(data, rows)
+        _, cat, grd, _ = model.logits(batch["input_ids"], batch["attention_mask"])
+        category[rows], guard[rows] = cat.numpy(), grd.numpy()
+    return category, guard
