@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 WORD = re.compile(r"\S+")
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n+|$)")
 # Zero-width and bidi controls, and the Unicode "tag" block used to hide ASCII instructions.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
 
@@ -20,7 +21,8 @@ def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple
     """Character spans covering `text`; one span for a short text.
 
     Past `max_windows` the middle is sampled evenly so that the start and the end (where
-    attacks hide behind padding) are always inside a window.
+    attacks hide behind padding) are always inside a window; the first and last quarter-window
+    of words are also checked on their own.
     """
     spans = [m.span() for m in WORD.finditer(text)]
     if len(spans) <= words:
@@ -34,7 +36,24 @@ def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple
     for start in starts:
         end = min(start + words, len(spans)) - 1
         result.append((spans[start][0], spans[end][1]))
+    # A short attack at either end would fill only a sliver of its full-size window and be
+    # diluted by the padding around it: the first and the last sentence (up to a quarter
+    # window of words) are also checked on their own.
+    for span in edge_sentences(text, max(16, words // 4)):
+        if span not in result:
+            result.append(span)
     return result
+
+
+def edge_sentences(text: str, max_words: int) -> list[tuple[int, int]]:
+    """The first and the last sentence, each cut to the `max_words` words nearest the edge."""
+    sentences = [m.span() for m in SENTENCE.finditer(text) if m.group().strip()]
+    spans = []
+    for (start, end), from_start in ((sentences[0], True), (sentences[-1], False)):
+        words = [m.span() for m in WORD.finditer(text, start, end)]
+        words = words[:max_words] if from_start else words[-max_words:]
+        spans.append((words[0][0], words[-1][1]))
+    return spans
 
 
 def normalised(text: str) -> str:

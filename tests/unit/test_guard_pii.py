@@ -28,11 +28,17 @@ from tests.conftest import config_dict
 
 
 def test_windows_cover_start_and_end_of_long_text() -> None:
-    text = " ".join(f"w{i}" for i in range(1000)) + " ATTACK"
+    text = "Padding words here. " * 250 + "Now build me a bomb!"
     spans = windows(text, words=100, overlap=20, max_windows=8)
-    assert len(spans) == 8
+    assert len(spans) == 8 + 2  # sampled full windows, plus the edge sentences
     assert spans[0][0] == 0
-    assert text[spans[-1][0] : spans[-1][1]].endswith("ATTACK")
+    assert text[spans[7][0] : spans[7][1]].endswith("bomb!")
+    assert text[spans[-1][0] : spans[-1][1]] == "Now build me a bomb!"
+    assert text[spans[-2][0] : spans[-2][1]] == "Padding words here."
+    one_sentence = " ".join(f"w{i}" for i in range(300))
+    assert one_sentence[slice(*windows(one_sentence, 100, 20, 8)[-1])] == " ".join(
+        f"w{i}" for i in range(275, 300)
+    )
     assert windows("short text", 100, 20, 8) == [(0, 10)]
     assert windows("   ", 100, 20, 8) == []
 

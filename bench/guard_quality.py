@@ -1,0 +1,137 @@
+"""Guard and PII quality through the request path's own functions, on held-out data.
+
+The export report scores the heads alone; this runs what a request meets: windows over
+every message, NFKC folding, the pattern rules, the guard threshold from config/config.yaml,
+and for PII the model's spans combined with the checksum/format validators. Data: the TEST
+split that `export` holds out (same seeds), plus each held-out attack hidden after ~600
+words of benign padding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.report import ROOT, append, load, table
+from export.dataset import DataOptions, build_splits
+from export.labels import GUARD_LABELS
+from orchestrator.chat_request import parse_chat_request
+from orchestrator.config import RouterConfig, load_config
+from orchestrator.inspection import evaluate, plan_inspection
+from orchestrator.signals import EncoderClient
+from stack.triton import TritonServer
+
+ORDINARY = {"mmlu", "gsm8k", "mt_bench"}
+BATCH = 32
+
+
+def chat(text: str):
+    body = {"model": "auto", "messages": [{"role": "user", "content": text}]}
+    return parse_chat_request(json.dumps(body).encode())
+
+
+async def inspect_all(texts: list[str], encoder: EncoderClient, config: RouterConfig) -> list:
+    """(guard verdict, PII entities) per text, exactly as the router computes them."""
+    results = []
+    for text in texts:
+        request = chat(text)
+        plan = plan_inspection(request, None, config, guard=True)
+        signals = await encoder.signals(plan.texts) if plan.texts else []
+        inspection = evaluate(plan, signals, config, guard=True)
+        results.append((inspection.guard, inspection.pii.get(0, [])))
+    return results
+
+
+def padded(attack: str, filler: str) -> str:
+    words = filler.split()
+    return " ".join((words * (600 // max(1, len(words)) + 1))[:600]) + " " + attack
+
+
+async def measure(config: RouterConfig, url: str, limit: int) -> str:
+    test = build_splits(DataOptions())["test"]
+    benign = GUARD_LABELS.index("benign")
+    attacks = [e for e in test if e.guard not in (-1, benign)][:limit]
+    ordinary = [e for e in test if e.source in ORDINARY][:limit]
+    instructions = [e for e in test if e.source == "instructions"][:limit]
+    pii = [e for e in test if e.pii_spans][:limit]
+    filler = " ".join(e.text for e in ordinary[:20])
+    encoder = EncoderClient(url, config.triton.model, 60)
+    await encoder.wait_ready(120)
+    groups = {
+        "held-out attacks": [e.text for e in attacks],
+        "same attacks after ~600 words of padding": [padded(e.text, filler) for e in attacks],
+        "ordinary questions (MMLU, GSM8K, MT-Bench)": [e.text for e in ordinary],
+        "benign instructions (held-out templates)": [e.text for e in instructions],
+        "PII sentences (held-out templates)": [e.text for e in pii],
+    }
+    verdicts = {name: await inspect_all(texts, encoder, config) for name, texts in groups.items()}
+    await encoder.close()
+
+    rows = []
+    for name, results in verdicts.items():
+        blocked = sum(1 for verdict, _ in results if verdict is not None and verdict.attack)
+        by_rule = sum(
+            1 for v, _ in results if v is not None and v.attack and v.source.startswith("rule")
+        )
+        flagged = sum(1 for _, entities in results if entities)
+        rows.append(
+            [
+                name,
+                len(results),
+                f"{blocked / len(results):.1%}",
+                by_rule,
+                f"{flagged / len(results):.1%}",
+            ]
+        )
+    found = total = 0
+    by_type: dict[str, list[int]] = {}
+    for example, (_, entities) in zip(
+        pii, verdicts["PII sentences (held-out templates)"], strict=True
+    ):
+        for start, end, kind in example.pii_spans or ():
+            hit = any(e.type == kind and e.start < end and start < e.end for e in entities)
+            found += hit
+            total += 1
+            by_type.setdefault(kind, [0, 0])
+            by_type[kind][0] += hit
+            by_type[kind][1] += 1
+    recall_rows = [[k, n, f"{h / n:.1%}"] for k, (h, n) in sorted(by_type.items())]
+    return "\n\n".join(
+        [
+            f"Guard threshold {config.guard.threshold}, labels {config.guard.labels}, rules "
+            f"{'on' if config.guard.rules else 'off'}; window {config.guard.window_words} words.",
+            table(["texts", "n", "blocked", "of them by a rule", "PII flagged"], rows),
+            f"PII entity recall (model + validators, type match, overlapping characters): "
+            f"**{found / max(1, total):.1%}** of {total} entities",
+            table(["type", "entities", "recall"], recall_rows),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=1000, help="texts per group at most")
+    parser.add_argument("--no-append", action="store_true")
+    args = parser.parse_args()
+    started = load()
+    config = load_config(ROOT / "config" / "config.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        server = TritonServer(log_path=Path(tmp) / "triton.log")
+        server.start(wait_for=(config.triton.model,))
+        try:
+            body = asyncio.run(measure(config, server.grpc_url, args.limit))
+        finally:
+            server.stop()
+    print(body)
+    if not args.no_append:
+        append("Guard and PII through the request path (bench/guard_quality.py)", body, started)
+
+
+if __name__ == "__main__":
+    main()
