@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.cache_results import append
+from bench.report import append, load
 from orchestrator.cache import CacheConfig, CacheScope, SemanticCache
 
 DIM = 384
@@ -77,6 +77,7 @@ async def measure(entries: int, scopes: int, lookups: int, seed: int) -> dict[st
 
 
 async def main() -> None:
+    started = load()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--lookups", type=int, default=2_000)
@@ -98,7 +99,7 @@ async def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_append:
-        append("Semantic cache lookup latency (bench/cache_latency.py)", table)
+        append("Semantic cache lookup latency (bench/cache_latency.py)", table, started)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.cache_results import append
+from bench.report import append, load
 from orchestrator.cache import CacheConfig, SemanticCache, mismatch, scope_for
 
 DATA = Path(__file__).with_name("data") / "cache_pairs.tsv"
@@ -72,6 +72,7 @@ def rate(flags: list[bool]) -> str:
 
 
 async def main() -> None:
+    started = load()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threshold", type=float, default=CacheConfig().similarity_threshold)
     parser.add_argument("--no-append", action="store_true", help="do not write RESULTS.md")
@@ -129,7 +130,7 @@ async def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_append:
-        append("Semantic cache quality (bench/cache_quality.py)", table)
+        append("Semantic cache quality (bench/cache_quality.py)", table, started)
 
 
 if __name__ == "__main__":
