@@ -1,8 +1,11 @@
 """In-memory semantic cache lookup latency at 100,000 entries, embedding excluded.
 
-The cache is filled through the backend (a store would also search for duplicates, which is
-not what is measured here), then `SemanticCache.lookup` is timed end to end: scope key,
-vector search, verification of the candidates, JSON decoding of a hit, the timeout wrapper.
+The cache is filled through the backend (a store would also check for duplicates, which is
+not what is measured here) and its index builds are waited for, then `SemanticCache.lookup`
+is timed end to end: scope key, the hand-over to the index worker thread, vector search
+(exact scan for small scopes, HNSW above `EXACT_LIMIT` entries), verification of the
+candidates, JSON decoding of a hit, the timeout wrapper. `SemanticCache.lookup_exact` (the
+exact-key fast path, tried before any embedding) is timed the same way on repeated queries.
 Vectors are synthetic 384-d unit vectors drawn around 2,000 topic centres (sentence
 embeddings cluster by topic); half the queries are near-duplicates of a stored entry (cosine
 ~0.9, expected hits), half fresh (expected misses). Two layouts: every entry in one scope (one
@@ -23,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import append, load
 from orchestrator.cache import CacheConfig, CacheScope, SemanticCache
+from orchestrator.cache.memory import MemoryBackend
 
 DIM = 384
 ANSWER = (
@@ -44,14 +48,19 @@ def corpus(n: int, rng: np.random.Generator) -> np.ndarray:
 async def measure(entries: int, scopes: int, lookups: int, seed: int) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     config = CacheConfig(enabled=True, max_entries=entries, max_bytes=2**34, ttl_s=1e9)
-    cache = SemanticCache(config)
+    backend = MemoryBackend(config)
+    cache = SemanticCache(config, backend)
     data = corpus(entries, rng)
     scope_of = [CacheScope("tenant", "auto", f"conversation-{i % scopes}") for i in range(entries)]
     now = time.time()
     started = time.perf_counter()
     for i in range(entries):
-        await cache.backend.insert(scope_of[i].key, f"stored question {i}", data[i], ANSWER, now)
+        text = f"stored question {i}"
+        exact_key = scope_of[i].exact_key(text)
+        await backend.insert(scope_of[i].key, text, data[i], ANSWER, now, exact_key)
+    await backend.wait_for_index_builds()
     fill_s = time.perf_counter() - started
+    kinds = sorted({backend.store.index(s.key).kind for s in scope_of[:scopes]})  # type: ignore[union-attr]
     targets = rng.integers(0, entries, lookups)
     near = unit(data[targets] + 0.025 * rng.standard_normal((lookups, DIM)))
     fresh = corpus(lookups, rng)
@@ -65,8 +74,20 @@ async def measure(entries: int, scopes: int, lookups: int, seed: int) -> dict[st
         hit = await cache.lookup(scope_of[target], text, query, None)
         timings.append(time.perf_counter() - t0)
         found += int(is_near and hit is not None and hit.cached_query == text)
+    exact_timings = []
+    for target in targets:
+        text = f"stored question {target}"
+        t0 = time.perf_counter()
+        hit = await cache.lookup_exact(scope_of[target], text)
+        exact_timings.append(time.perf_counter() - t0)
+        assert hit is not None and hit.cached_query == text
+    exact_ms = np.array(exact_timings) * 1e3
+    await cache.close()
     ms = np.array(timings) * 1e3
     return {
+        "index": "/".join(kinds),
+        "exact_p50": float(np.percentile(exact_ms, 50)),
+        "exact_p99": float(np.percentile(exact_ms, 99)),
         "fill_s": fill_s,
         "p50": float(np.percentile(ms, 50)),
         "p99": float(np.percentile(ms, 99)),
@@ -87,14 +108,16 @@ async def main() -> None:
         f"{args.entries:,} entries, {args.lookups:,} timed lookups per layout; "
         "latency of SemanticCache.lookup (embedding excluded).",
         "",
-        "| layout | p50 ms | p99 ms | max ms | near-duplicate recall | fill s |",
-        "|---|---|---|---|---|---|",
+        "| layout | index | p50 ms | p99 ms | max ms | near-duplicate recall | exact-key p50 ms "
+        "| exact-key p99 ms | fill + build s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for label, scopes in (("one scope", 1), ("1,000 scopes", 1000)):
         r = await measure(args.entries, scopes, args.lookups, seed=7)
         lines.append(
-            f"| {label} | {r['p50']:.3f} | {r['p99']:.3f} | {r['max']:.3f} | "
-            f"{100 * r['recall']:.1f}% (mean cos {r['cos']:.3f}) | {r['fill_s']:.1f} |"
+            f"| {label} | {r['index']} | {r['p50']:.3f} | {r['p99']:.3f} | {r['max']:.3f} | "
+            f"{100 * r['recall']:.1f}% (mean cos {r['cos']:.3f}) | {r['exact_p50']:.3f} | "
+            f"{r['exact_p99']:.3f} | {r['fill_s']:.1f} |"
         )
     table = "\n".join(lines)
     print(table)

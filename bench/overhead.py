@@ -386,7 +386,9 @@ def cache_fill_mb(entries: int, scopes: int) -> float:
             for i in range(1000):
                 key = f"tenant:auto:{(start + i) % scopes}"
                 question = f"(#{start + i}) a stored question of about ten words here"
-                await cache.backend.insert(key, question, rows[i], answer, now)
+                exact = f"{start + i:040x}"  # the exact-key index costs what a real key does
+                await cache.backend.insert(key, question, rows[i], answer, now, exact)
+        await cache.backend.wait_for_index_builds()  # type: ignore[attr-defined]
 
     asyncio.run(fill())
     return (proc.memory_info().rss - before) / 2**20

@@ -1,9 +1,10 @@
 """Multi-turn routing: which text to classify, and keeping a conversation on one model.
 
-A conversation is keyed by the tenant, its system prompt and its first user message: these
-stay the same on every turn the client sends, so no id has to be invented or stored client
-side. The table is bounded (LRU over `max_entries`, entries expire after `ttl_s`) and lives
-in one router process; replicas behind a load balancer each keep their own.
+A conversation is keyed by the tenant (`orchestrator.tenant`, the key the semantic cache
+uses too), its system prompt and its first user message: these stay the same on every turn
+the client sends, so no id has to be invented or stored client side. The table is bounded
+(LRU over `max_entries`, entries expire after `ttl_s`) and lives in one router process;
+replicas behind a load balancer each keep their own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
 
 from orchestrator.chat_request import ChatRequest, message_text
 from orchestrator.config import Conversations
@@ -73,8 +73,3 @@ class StickyRoutes:
 
     def __len__(self) -> int:
         return len(self.entries)
-
-
-def tenant_of(headers: dict[str, Any]) -> str:
-    credential = str(headers.get("authorization", ""))
-    return hashlib.sha256(credential.encode()).hexdigest()[:16] if credential else ""

@@ -22,7 +22,7 @@ from orchestrator.cache import (
 )
 from orchestrator.chat_request import ChatRequest, message_text
 from orchestrator.config import Endpoint, RouterConfig
-from orchestrator.conversations import StickyRoutes, conversation_key, routing_text, tenant_of
+from orchestrator.conversations import StickyRoutes, conversation_key, routing_text
 from orchestrator.decision_headers import decision_headers
 from orchestrator.endpoints import EndpointHealth, pick_endpoint
 from orchestrator.extproc.state import StreamState
@@ -42,6 +42,7 @@ from orchestrator.routing import (
 from orchestrator.runtime import RouterRuntime
 from orchestrator.signals import EncoderClient, SignalError, TextSignals
 from orchestrator.system_prompt import apply_system_prompt
+from orchestrator.tenant import ANONYMOUS, tenant_key
 from orchestrator.tool_selection import select_tools, wants_selection
 
 REASONING = "x-router-reasoning"
@@ -101,8 +102,12 @@ class RequestRouter:
     async def plan(
         self, state: StreamState, chat: ChatRequest, runtime: RouterRuntime
     ) -> RoutePlan:
-        """Raises Blocked when the guard or the PII policy stops the request."""
+        """Raises Blocked when the guard or the PII policy stops the request, Cached when the
+        cache answers it."""
         config = runtime.config
+        cacheable = self.cache_scope(state, chat, runtime)
+        if cacheable is not None:
+            await self.cache_exact(state, cacheable)
         text = routing_text(chat, config.conversations)
         keyword = None
         if chat.model == AUTO_MODEL and text:
@@ -111,7 +116,6 @@ class RequestRouter:
         need_category = chat.model == AUTO_MODEL and keyword is None
         need_tools = runtime.tools is not None and wants_selection(chat.body, config.tools)
         guard = config.guard.enabled and not (keyword is not None and keyword.skip_guard)
-        cacheable = self.cache_scope(state, chat, config)
         inspection = await self.inspect(
             state,
             chat,
@@ -121,8 +125,9 @@ class RequestRouter:
             cacheable[1] if cacheable else None,
         )
         signals = inspection.routing
+        store_under = None
         if cacheable is not None and inspection.cache_query is not None:
-            await self.cache_lookup(state, cacheable, inspection.cache_query, config)
+            store_under = await self.cache_lookup(state, cacheable, inspection.cache_query, config)
 
         evidence = CategoryEvidence(keyword=keyword)
         if signals is not None and need_category:
@@ -141,6 +146,11 @@ class RequestRouter:
                 state, chat, decision, inspection, runtime
             )
             headers.update(pii_headers)
+        # Only now is the request sure to reach a backend: nothing the guard or the PII policy
+        # blocked is ever stored. A redacted request is not either: its answer was written for
+        # placeholders, not for the client's text.
+        if pii_headers.get(PII_ACTION) != "redact":
+            state.cache_entry = store_under
 
         model = config.model(decision.model)
         assert model is not None  # decide_route and the PII policy only return configured models
@@ -159,7 +169,7 @@ class RequestRouter:
         if need_tools and signals is not None and runtime.tools is not None:
             with state.step("tools"):
                 tools = await select_tools(
-                    chat.body, signals.embedding, runtime.tools, config.tools, self.encoder
+                    chat.body, signals.embedding, text, runtime.tools, config.tools, self.encoder
                 )
             if tools is not None:
                 body["tools"] = tools
@@ -210,17 +220,30 @@ class RequestRouter:
         return inspection
 
     def cache_scope(
-        self, state: StreamState, chat: ChatRequest, config: RouterConfig
+        self, state: StreamState, chat: ChatRequest, runtime: RouterRuntime
     ) -> tuple[CacheScope, str] | None:
         """The scope and query text when this request may use the cache."""
+        config = runtime.config
         if self.cache is None or not config.cache.enabled:
             return None
-        scope = scope_for(chat.body, state.headers, config.cache)
+        scope = scope_for(chat.body, state.headers, config.cache, runtime.guard_policy)
         text = query_text(chat.body)
         if scope is None or not text or not should_store_request(chat.body, config.cache):
             state.cache = "bypass"
             return None
         return scope, text
+
+    async def cache_exact(self, state: StreamState, cacheable: tuple[CacheScope, str]) -> None:
+        """Raises Cached when this very request was answered before: before any Triton call,
+        so a repeated request costs no encoder pass. Only answers to requests that passed
+        the guard under the same policy are stored (see `CacheScope.exact_key`)."""
+        assert self.cache is not None
+        scope, text = cacheable
+        with state.step("cache_exact"):
+            hit = await self.cache.lookup_exact(scope, text)
+        if hit is not None:
+            state.cache = "hit"
+            raise Cached(hit)
 
     async def cache_lookup(
         self,
@@ -228,8 +251,8 @@ class RequestRouter:
         cacheable: tuple[CacheScope, str],
         signals: TextSignals,
         config: RouterConfig,
-    ) -> None:
-        """Raises Cached on a hit; otherwise remembers what to store when the answer comes."""
+    ) -> tuple[CacheScope, str, Any]:
+        """Raises Cached on a hit; otherwise returns what to store the answer under."""
         assert self.cache is not None
         scope, text = cacheable
         top = signals.top_category()
@@ -240,7 +263,7 @@ class RequestRouter:
             state.cache = "hit"
             raise Cached(hit)
         state.cache = "miss"
-        state.cache_entry = (scope, text, signals.embedding)
+        return scope, text, signals.embedding
 
     def apply_pii_policy(
         self,
@@ -295,7 +318,8 @@ class RequestRouter:
         config = runtime.config.conversations
         if not config.sticky or chat.model != AUTO_MODEL:
             return decision
-        key = conversation_key(chat, tenant_of(headers))
+        tenant = tenant_key(headers, runtime.config.cache.tenant_header) or ANONYMOUS
+        key = conversation_key(chat, tenant)
         if key is None:
             return decision
         later_turn = sum(1 for m in chat.messages if m["role"] == "user") > 1

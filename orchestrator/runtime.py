@@ -6,6 +6,8 @@ snapshot it started with.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ class RouterRuntime:
     examples: ExampleIndex
     keyword_rules: tuple[CompiledRule, ...] = ()
     tools: ToolIndex | None = None
+    guard_policy: str = ""  # see guard_policy()
 
 
 async def build_runtime(config: RouterConfig, encoder: EncoderClient) -> RouterRuntime:
@@ -42,4 +45,23 @@ async def build_runtime(config: RouterConfig, encoder: EncoderClient) -> RouterR
         ExampleIndex(labels, vectors, config.example_routing.top_k),
         compile_rules(config.keyword_rules),
         tools,
+        guard_policy(config),
     )
+
+
+def guard_policy(config: RouterConfig) -> str:
+    """Fingerprint of what decides whether a request may reach a backend: the guard, the PII
+    settings and policies, and the keyword rules (which can skip the guard).
+
+    An exact cache hit is served before the guard runs; keyed by this, it only stands for a
+    request that passed the guard as configured now, so a reload that tightens it takes
+    effect at once instead of after the cache's TTL.
+    """
+    decisive = {
+        "guard": config.guard.model_dump(mode="json"),
+        "pii": config.pii.model_dump(mode="json"),
+        "pii_policies": {m.name: m.pii_policy.model_dump(mode="json") for m in config.models},
+        "keyword_rules": [r.model_dump(mode="json") for r in config.keyword_rules],
+    }
+    text = json.dumps(decisive, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

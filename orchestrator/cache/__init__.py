@@ -1,8 +1,9 @@
 """Semantic cache: answer a repeated question without calling a model, and never the wrong one.
 
 The orchestrator calls, per request: `should_store_request` (may this request use the
-cache?), `scope_for` + `query_text`, then `SemanticCache.lookup`; on a hit it replays the
-answer with `replay_as_json` / `replay_as_sse`. On a 2xx response it rebuilds streamed
+cache?), `scope_for` + `query_text`, `SemanticCache.lookup_exact` before any Triton call, then
+`SemanticCache.lookup` with the embedding; on a hit it replays the answer with
+`replay_as_json` / `replay_as_sse`. On a 2xx response it rebuilds streamed
 answers with `completion_from_sse` and calls `SemanticCache.store`.
 """
 

@@ -7,6 +7,7 @@ passed in (seconds since the epoch) so TTL means the same in every replica and i
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,12 +16,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Candidate:
-    """A cached query near the new one; `completion` is the caller's own copy."""
+    """A cached query near the new one. The answer stays JSON text until one is served:
+    most candidates are refused by verification, and decoding them would be wasted."""
 
     entry_id: str
     query_text: str
-    completion: dict[str, Any]
+    payload: str  # the completion as JSON
     similarity: float
+
+    def completion(self) -> dict[str, Any]:
+        """The stored answer, as the caller's own copy."""
+        return json.loads(self.payload)
 
 
 @dataclass
@@ -44,8 +50,18 @@ class CacheBackend(Protocol):
         """Unexpired entries of the scope with similarity >= min_similarity, best first."""
         ...
 
+    async def get_exact(self, exact_key: str, now: float) -> Candidate | None:
+        """The unexpired entry stored under this exact key (`CacheScope.exact_key`), if any."""
+        ...
+
     async def insert(
-        self, scope_key: str, query_text: str, embedding: np.ndarray, payload: str, now: float
+        self,
+        scope_key: str,
+        query_text: str,
+        embedding: np.ndarray,
+        payload: str,
+        now: float,
+        exact_key: str,
     ) -> None:
         """Store one entry (payload: the completion as JSON), evicting as the bounds require."""
         ...

@@ -4,15 +4,23 @@ two near-identical questions can mean different things."""
 from __future__ import annotations
 
 NEGATIONS = frozenset(
-    "not no never none nothing nobody nowhere neither nor without cannot unable".split()
+    (
+        "not no never none nothing nobody nowhere neither nor without cannot unable "
+        "except excluding lack lacks lacking absent absence"
+    ).split()
 )
+# "sugar-free", "tax-free": the word says "without" too.
+NEGATING_SUFFIXES = ("-free",)
 
 UNIT_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"
 ).split()
 TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+SCALES = {
+    "dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000,
+    "billion": 1_000_000_000, "trillion": 1_000_000_000_000,
+}  # fmt: skip
 ORDINALS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
 )
@@ -28,59 +36,96 @@ OPERATOR_WORDS = {
     "root": "root", "sqrt": "root",
     "percent": "%", "percentage": "%", "%": "%",
     "mod": "mod", "modulo": "mod", "remainder": "mod",
+    "half": "/2", "halve": "/2", "double": "*2", "twice": "*2", "triple": "*3", "thrice": "*3",
 }  # fmt: skip
 # Symbols that are operators only between numbers ("17 - 4", "17 x 4", "17/4").
 INFIX_SYMBOLS = {"-": "-", "x": "*", "/": "/"}
 NON_COMMUTATIVE = frozenset({"-", "/", "^", "mod", "%"})
 
-# Pairs of opposite words; inflections are generated (enable, enables, enabled, enabling).
+# Opposite poles: each side is one or more words that mean the same end of one scale
+# ("hot warm" vs "cold cool"), so any word of one side is opposite to any word of the other.
+# Inflections are generated (enable, enables, enabled, enabling; warm, warmer, warmest).
 OPPOSITES = [
-    ("enable", "disable"), ("activate", "deactivate"), ("on", "off"), ("in", "out"),
-    ("up", "down"), ("increase", "decrease"), ("raise", "lower"), ("add", "remove"),
-    ("insert", "delete"), ("create", "delete"), ("install", "uninstall"),
-    ("encrypt", "decrypt"), ("encode", "decode"), ("compress", "decompress"),
-    ("upload", "download"), ("import", "export"), ("buy", "sell"), ("lend", "borrow"),
-    ("win", "lose"), ("start", "stop"), ("begin", "end"), ("open", "close"),
-    ("lock", "unlock"), ("connect", "disconnect"), ("mount", "unmount"),
-    ("subscribe", "unsubscribe"), ("follow", "unfollow"), ("block", "unblock"),
-    ("allow", "deny"), ("accept", "reject"), ("approve", "reject"), ("include", "exclude"),
-    ("push", "pull"), ("send", "receive"), ("show", "hide"), ("expand", "collapse"),
-    ("zip", "unzip"), ("maximize", "minimize"), ("max", "min"), ("maximum", "minimum"),
-    ("largest", "smallest"), ("biggest", "smallest"), ("highest", "lowest"),
-    ("longest", "shortest"), ("fastest", "slowest"), ("best", "worst"), ("most", "least"),
-    ("more", "less"), ("more", "fewer"), ("greater", "less"), ("larger", "smaller"),
-    ("bigger", "smaller"), ("higher", "lower"), ("faster", "slower"), ("better", "worse"),
-    ("longer", "shorter"), ("cheaper", "expensive"), ("cheap", "expensive"),
-    ("hot", "cold"), ("warm", "cool"), ("heat", "cool"), ("before", "after"),
-    ("above", "below"), ("inside", "outside"), ("north", "south"), ("east", "west"),
-    ("first", "last"), ("early", "late"), ("earlier", "later"), ("oldest", "newest"),
-    ("older", "younger"), ("old", "young"), ("advantage", "disadvantage"), ("pro", "con"),
-    ("benefit", "drawback"), ("benefit", "risk"), ("positive", "negative"),
-    ("true", "false"), ("safe", "dangerous"), ("input", "output"),
-    ("ascending", "descending"), ("uppercase", "lowercase"), ("serialize", "deserialize"),
-    ("freeze", "thaw"), ("gain", "lose"), ("gain", "loss"), ("profit", "loss"),
-    ("love", "hate"), ("like", "dislike"), ("agree", "disagree"), ("inhale", "exhale"),
-    ("sunrise", "sunset"), ("left", "right"), ("login", "logout"), ("sign-in", "sign-out"),
-    ("arrival", "departure"), ("arrive", "depart"), ("attack", "defend"),
-    ("offense", "defense"), ("acid", "base"), ("acidic", "alkaline"), ("rich", "poor"),
-    ("strong", "weak"), ("strength", "weakness"), ("success", "failure"),
-    ("succeed", "fail"), ("internal", "external"), ("public", "private"),
-    ("synchronous", "asynchronous"), ("sync", "async"), ("static", "dynamic"),
-    ("horizontal", "vertical"), ("horizontally", "vertically"), ("row", "column"),
-    ("client", "server"), ("import", "export"), ("debit", "credit"), ("asset", "liability"),
-    ("mean", "median"), ("mean", "mode"), ("median", "mode"), ("maximum", "average"),
-    ("cause", "effect"), ("symptom", "cure"), ("prevent", "cause"), ("male", "female"),
-    ("men", "women"), ("man", "woman"), ("boy", "girl"), ("adult", "child"),
-    ("adults", "kids"), ("summer", "winter"), ("spring", "autumn"), ("spring", "fall"),
-    ("day", "night"), ("morning", "evening"), ("yesterday", "tomorrow"),
-    ("past", "future"), ("legal", "illegal"), ("import", "export"),
+    # switches and actions
+    ("enable allow permit unblock", "disable deny forbid prohibit block"),
+    ("activate", "deactivate"), ("on", "off"), ("in", "out"),
+    ("up", "down"),
+    ("increase raise grow grew grown boost", "decrease reduce lower shrink shrank shrunk"),
+    ("add", "remove"), ("insert", "delete"), ("create", "delete destroy"),
+    ("install", "uninstall"), ("encrypt", "decrypt"), ("encode", "decode"),
+    ("compress", "decompress"), ("upload", "download"), ("import", "export"),
+    ("buy bought purchase", "sell sold"), ("lend lent", "borrow"),
+    ("deposit", "withdraw withdrew withdrawn"), ("win won", "lose lost"),
+    ("start begin began begun", "stop end finish"), ("open", "close shut"), ("lock", "unlock"),
+    ("connect", "disconnect"), ("attach", "detach"), ("mount", "unmount"),
+    ("subscribe", "unsubscribe"), ("follow", "unfollow"), ("for favor", "against"),
+    ("accept approve", "reject decline"),
+    ("include", "exclude"), ("push", "pull"), ("send sent", "receive"),
+    ("show shown", "hide hid hidden"),
+    ("expand", "collapse"), ("zip", "unzip"), ("read", "write wrote written"),
+    ("get got gotten", "set"),
+    ("save", "load"), ("enter", "exit leave"), ("join", "leave quit"), ("merge", "split"),
+    ("pass", "fail"), ("succeed", "fail"), ("freeze froze frozen", "thaw melt"),
+    ("inhale", "exhale"),
+    ("login log-in sign-in", "logout log-out sign-out"), ("arrive", "depart leave"),
+    ("attack", "defend"), ("rise rose risen", "fall fell fallen sink sank sunk"),
+    ("gain", "lose lost loss"),
+    ("serialize", "deserialize"), ("love", "hate"), ("like", "dislike"),
+    ("agree", "disagree"), ("prevent avoid", "cause"), ("remember", "forget forgot forgotten"),
+    # extremes and comparisons
+    ("maximize", "minimize"), ("max maximum most", "min minimum least"),
+    ("largest biggest", "smallest"), ("highest", "lowest"), ("high", "low"),
+    ("longest", "shortest"), ("long", "short"), ("tall", "short"),
+    ("fast quick rapid", "slow"), ("best", "worst"), ("good", "bad"),
+    ("more", "less fewer"), ("greater", "less"), ("large big huge", "small little tiny"),
+    ("higher", "lower"), ("better superior", "worse inferior"), ("above over", "below under"),
+    ("cheap", "expensive costly"), ("easy simple", "hard difficult complex"),
+    ("heavy", "light"), ("dark", "light bright"), ("wide broad", "narrow"),
+    ("thick", "thin"), ("deep", "shallow"),
+    ("near close", "far farther farthest further furthest distant"),
+    ("full", "empty"), ("strong", "weak"), ("strength", "weakness"), ("rich", "poor"),
+    ("wet", "dry"), ("hard", "soft"), ("loud", "quiet"), ("sweet", "sour bitter"),
+    ("hot warm heat warmth", "cold cool chilly freezing"),
+    # time and order
+    ("before prior", "after"), ("early", "late"), ("earlier", "later"),
+    ("first", "last"), ("old", "new young latest recent"), ("past", "future"),
+    ("yesterday", "tomorrow"), ("next", "previous"), ("sunrise", "sunset"),
+    ("day daytime", "night"), ("morning", "evening"), ("summer", "winter"),
+    ("spring", "autumn fall"), ("ascending", "descending"), ("forward", "backward"),
+    # places and directions
+    ("inside internal", "outside external"), ("north", "south"), ("east", "west"),
+    ("left", "right"), ("top", "bottom"), ("front", "back"), ("head", "tail"),
+    ("horizontal horizontally", "vertical vertically"), ("row", "column"),
+    ("width", "height"), ("local", "remote"), ("online", "offline"),
+    ("upstream", "downstream"), ("prefix", "suffix"), ("parent", "child"),
+    # values and kinds
+    ("true correct right", "false incorrect wrong"), ("positive", "negative"),
+    ("safe", "dangerous unsafe"), ("legal", "illegal"), ("valid", "invalid"),
+    ("input", "output"), ("uppercase", "lowercase"), ("public", "private"),
+    ("synchronous sync", "asynchronous async"), ("static", "dynamic"),
+    ("client frontend", "server backend"), ("debit", "credit"), ("asset", "liability"),
+    ("income revenue", "expense expenses cost"), ("profit", "loss"),
+    ("surplus", "deficit"), ("inflation", "deflation"), ("bullish", "bearish"),
+    ("mean average", "median"), ("mean average", "mode"), ("median", "mode"),
+    ("max maximum", "average"), ("min minimum", "average"),
+    ("odd", "even"), ("same similar", "different"), ("union", "intersection"),
+    ("advantage pro benefit", "disadvantage con drawback risk"), ("success", "failure"),
+    ("cause", "effect"), ("symptom", "cure treatment"), ("acid", "base"),
+    ("acidic", "alkaline basic"), ("male", "female"), ("men", "women"), ("man", "woman"),
+    ("boy", "girl"), ("adult adults", "child children kid kids"), ("raw", "cooked"),
 ]  # fmt: skip
 
 # Prefixes that turn a word into its opposite (legal/illegal, install/uninstall).
 NEGATING_PREFIXES = ("un", "dis", "in", "im", "il", "ir", "non", "non-", "de", "anti")
+# Prefixes that are opposites of each other on the same stem (overactive/underactive,
+# upgrade/downgrade, inbound/outbound, hyperthyroidism/hypothyroidism).
+OPPOSITE_PREFIXES = (
+    ("over", "under"), ("up", "down"), ("in", "out"), ("hyper", "hypo"), ("pre", "post"),
+    ("inter", "intra"), ("micro", "macro"), ("over-", "under-"), ("pre-", "post-"),
+)  # fmt: skip
 
 # Lower-case words that name a specific thing; a different one means a different question.
-GAZETTEER = frozenset(
+NAMES = frozenset(
     """
     afghanistan albania algeria argentina australia austria bangladesh belgium brazil bulgaria
     canada chile china colombia croatia cuba czechia denmark egypt england estonia ethiopia
@@ -102,16 +147,42 @@ GAZETTEER = frozenset(
     mercury venus earth mars jupiter saturn uranus neptune pluto moon sun
     january february june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
-    dollar dollars euro euros pound pounds yen rupee rupees bitcoin
+    bitcoin binary decimal hexadecimal octal
+    hydrogen oxygen carbon nitrogen helium iron gold silver copper
+    """.split()
+)
+
+# Units of measure, time and money. Two queries that both name units must name the same
+# ones; a unit only one of them names is a rewording ("what year" / "when", "how many hours
+# of sleep" / "how much sleep"), not a different question.
+UNITS = frozenset(
+    """
+    dollar dollars euro euros pound pounds yen rupee rupees cent cents yuan franc francs
+    peso pesos ruble rubles lira krona krone
     meter meters metre metres kilometer kilometers km mile miles inch inches foot feet yard
     yards centimeter centimeters cm millimeter mm gram grams kilogram kilograms kg ounce
     ounces ton tons liter liters litre litres gallon gallons celsius fahrenheit kelvin
     seconds minute minutes hour hours day days week weeks month months year years
-    decade decades century centuries byte bytes kilobyte megabyte gigabyte terabyte
-    binary decimal hexadecimal octal
-    hydrogen oxygen carbon nitrogen helium iron gold silver copper
+    decade decades century centuries fortnight millisecond milliseconds microsecond
+    microseconds nanosecond nanoseconds
+    byte bytes kilobyte kilobytes megabyte megabytes gigabyte gigabytes terabyte terabytes
+    kb mb gb tb bit bits kbps mbps gbps
+    mph kph kmh knot knots hz hertz khz mhz ghz watt watts kilowatt kilowatts kw kwh
+    volt volts amp amps ampere amperes ohm ohms joule joules calorie calories kcal
+    newton newtons pascal psi atm lb lbs oz ml milliliter milliliters millilitre
+    cup cups tablespoon tablespoons teaspoon teaspoons tbsp tsp pint pints quart quarts
+    acre acres hectare hectares radian radians px pixel pixels dpi
     """.split()
 )
+
+GAZETTEER = NAMES | UNITS
+
+# Other names of the same thing, compared as their canonical name.
+ALIASES = {
+    "go": "golang", "js": "javascript", "ts": "typescript", "py": "python",
+    "k8s": "kubernetes", "postgres": "postgresql", "node": "nodejs", "node.js": "nodejs",
+    "cpp": "c++", "csharp": "c#", "osx": "macos", "mac": "macos",
+}  # fmt: skip
 
 # Words after which the next named thing is a direction (from A to B, bigger than B).
 DIRECTION_MARKERS = {"to": "to", "into": "to", "from": "from", "than": "than", "per": "per"}

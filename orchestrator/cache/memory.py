@@ -1,22 +1,33 @@
 """The default backend: one process, bounded by entries and bytes, least recently used first.
 
-Entries of one scope share a `VectorIndex`; a global ordered dict keeps recency, and a queue
-in insertion order keeps expiry (every entry has the same TTL, so insertion order is expiry
-order). Completions are kept as JSON text, so a caller can never mutate a cached answer.
+Entries of one scope share a `VectorIndex`; a global ordered dict keeps recency, a queue in
+insertion order keeps expiry (every entry has the same TTL, so insertion order is expiry
+order), and a dict maps each entry's exact key (scope, guard policy and query text) to it.
+Completions are kept as JSON text, so a caller can never mutate a cached answer.
+
+All of this state belongs to one worker thread: a graph insert takes ~1 ms and hnswlib
+must not search and insert at once, so the event loop only hands operations over, in
+order, and awaits their results. Index builds run on a second thread (vector_index.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import itertools
-import json
 from collections import OrderedDict, deque
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
 from orchestrator.cache.backend import BackendStats, Candidate, entry_size
 from orchestrator.cache.config import CacheConfig
-from orchestrator.cache.vector_index import VectorIndex
+from orchestrator.cache.vector_index import EXACT_LIMIT, VectorIndex
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -26,26 +37,26 @@ class _Entry:
     payload: str
     expires_at: float
     size: int
+    exact_key: str
 
 
-class MemoryBackend:
-    def __init__(self, config: CacheConfig) -> None:
+class MemoryStore:
+    """The backend's state and rules, synchronous; only the worker thread calls it."""
+
+    def __init__(
+        self, config: CacheConfig, exact_limit: int = EXACT_LIMIT, builder: Executor | None = None
+    ) -> None:
         self.config = config
         self.stats = BackendStats()
+        self.exact_limit = exact_limit
+        self.builder = builder
         self._ids = itertools.count()
         self._entries: OrderedDict[int, _Entry] = OrderedDict()  # least recently used first
         self._expiry: deque[tuple[float, int]] = deque()
         self._indexes: dict[str, VectorIndex] = {}
+        self._exact: dict[str, int] = {}
 
-    async def start(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        self._entries.clear()
-        self._expiry.clear()
-        self._indexes.clear()
-
-    async def search(
+    def search(
         self, scope_key: str, embedding: np.ndarray, min_similarity: float, limit: int, now: float
     ) -> list[Candidate]:
         self._expire(now)
@@ -53,23 +64,39 @@ class MemoryBackend:
         if index is None:
             return []
         return [
-            Candidate(str(i), e.query_text, json.loads(e.payload), score)
+            Candidate(str(i), e.query_text, e.payload, score)
             for i, score in index.search(embedding, limit, min_similarity)
             if (e := self._entries.get(i)) is not None
         ]
 
-    async def insert(
-        self, scope_key: str, query_text: str, embedding: np.ndarray, payload: str, now: float
+    def get_exact(self, exact_key: str, now: float) -> Candidate | None:
+        self._expire(now)
+        item = self._exact.get(exact_key)
+        entry = self._entries.get(item) if item is not None else None
+        if entry is None:
+            return None
+        return Candidate(str(item), entry.query_text, entry.payload, 1.0)
+
+    def insert(
+        self,
+        scope_key: str,
+        query_text: str,
+        embedding: np.ndarray,
+        payload: str,
+        now: float,
+        exact_key: str,
     ) -> None:
         self._expire(now)
         size = entry_size(query_text, embedding, payload)
         item = next(self._ids)
-        entry = _Entry(scope_key, query_text, payload, now + self.config.ttl_s, size)
+        entry = _Entry(scope_key, query_text, payload, now + self.config.ttl_s, size, exact_key)
         self._entries[item] = entry
         self._expiry.append((entry.expires_at, item))
+        self._exact[exact_key] = item
         index = self._indexes.get(scope_key)
         if index is None:
-            index = self._indexes[scope_key] = VectorIndex(embedding.shape[0])
+            index = VectorIndex(embedding.shape[0], self.exact_limit, self.builder)
+            self._indexes[scope_key] = index
         index.add(item, embedding)
         self.stats.entries += 1
         self.stats.bytes += size
@@ -79,10 +106,24 @@ class MemoryBackend:
             self._remove(next(iter(self._entries)))
             self.stats.evictions += 1
 
-    async def touch(self, entry_id: str, now: float) -> None:
+    def touch(self, entry_id: str, now: float) -> None:
         item = int(entry_id)
         if item in self._entries:
             self._entries.move_to_end(item)
+
+    def index(self, scope_key: str) -> VectorIndex | None:
+        return self._indexes.get(scope_key)
+
+    def finish_builds(self) -> None:
+        """Wait for every scope's index build and adopt it (benchmarks and tests)."""
+        for index in self._indexes.values():
+            index.finish_build()
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._expiry.clear()
+        self._indexes.clear()
+        self._exact.clear()
 
     def _expire(self, now: float) -> None:
         while self._expiry and self._expiry[0][0] <= now:
@@ -93,9 +134,63 @@ class MemoryBackend:
 
     def _remove(self, item: int) -> None:
         entry = self._entries.pop(item)
+        if self._exact.get(entry.exact_key) == item:
+            del self._exact[entry.exact_key]
         index = self._indexes[entry.scope_key]
         index.remove(item)
         if not len(index):
             del self._indexes[entry.scope_key]
         self.stats.entries -= 1
         self.stats.bytes -= entry.size
+
+
+class MemoryBackend:
+    """`MemoryStore` behind the async backend interface, run on its own worker thread."""
+
+    def __init__(self, config: CacheConfig, exact_limit: int = EXACT_LIMIT) -> None:
+        self.config = config
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="cache-index")
+        self._builder = ThreadPoolExecutor(1, thread_name_prefix="cache-index-build")
+        self.store = MemoryStore(config, exact_limit, self._builder)
+        self.stats = self.store.stats
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        await self._run(self.store.clear)
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        self._builder.shutdown(wait=False, cancel_futures=True)
+
+    async def search(
+        self, scope_key: str, embedding: np.ndarray, min_similarity: float, limit: int, now: float
+    ) -> list[Candidate]:
+        return await self._run(self.store.search, scope_key, embedding, min_similarity, limit, now)
+
+    async def get_exact(self, exact_key: str, now: float) -> Candidate | None:
+        return await self._run(self.store.get_exact, exact_key, now)
+
+    async def insert(
+        self,
+        scope_key: str,
+        query_text: str,
+        embedding: np.ndarray,
+        payload: str,
+        now: float,
+        exact_key: str,
+    ) -> None:
+        await self._run(
+            self.store.insert, scope_key, query_text, embedding, payload, now, exact_key
+        )
+
+    async def touch(self, entry_id: str, now: float) -> None:
+        # Queued behind earlier operations, not awaited: recency needs no answer.
+        self._worker.submit(self.store.touch, entry_id, now)
+
+    async def wait_for_index_builds(self) -> None:
+        """Until every scope serves from its finished index (benchmarks and tests)."""
+        await self._run(self.store.finish_builds)
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, functools.partial(fn, *args))

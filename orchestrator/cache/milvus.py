@@ -5,12 +5,18 @@ Same semantics as the in-memory backend, with the bookkeeping in the rows themse
 (LRU; a hit rewrites the row) and `size` (the byte bound). Bounds are
 enforced by scanning (id, last_used, size) every `bounds_check_every` stores, so between
 checks a collection may hold that many entries beyond `max_entries`.
+
+The exact key is a scalar field of the row (`exact`, hex), not a dict in each replica: every
+replica then sees every other's entries, and TTL, eviction and deletion hold for it with no
+second bookkeeping. It costs one filtered query (a round trip) instead of a dict look-up,
+still without an encoder pass. A collection created before the field existed keeps working
+without exact hits (logged at start); drop it or name a new one to get them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import uuid
 from typing import Any
 
@@ -18,6 +24,8 @@ import numpy as np
 
 from orchestrator.cache.backend import BackendStats, Candidate, entry_size
 from orchestrator.cache.config import CacheConfig
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 65_535  # Milvus VARCHAR limit; longer queries/answers are not stored
 SCAN_LIMIT = 16_384  # Milvus's largest query window
@@ -35,13 +43,21 @@ class MilvusBackend:
         )
         self._stores_since_check = 0
         self._rows: dict[str, dict[str, Any]] = {}  # rows of the last search, for touch()
+        self._has_exact = True
 
     async def start(self) -> None:
         """Create the collection if no replica has yet (idempotent), and load it."""
-        await asyncio.to_thread(self._ensure_collection)
+        self._has_exact = await asyncio.to_thread(self._ensure_collection)
+        if not self._has_exact:
+            log.warning(
+                "cache: collection %s has no 'exact' field (created by an older version): "
+                "exact-match hits are off; drop it or use a new collection name",
+                self._collection,
+            )
         await self._client.load_collection(self._collection)
 
-    def _ensure_collection(self) -> None:
+    def _ensure_collection(self) -> bool:
+        """Whether the collection has the `exact` field."""
         # The async client waits for index builds with an RPC milvus-lite lacks; the
         # synchronous client can create the index without waiting.
         from pymilvus import DataType, MilvusClient
@@ -51,7 +67,8 @@ class MilvusBackend:
         )
         try:
             if client.has_collection(self._collection):
-                return
+                fields = client.describe_collection(self._collection)["fields"]
+                return any(f["name"] == "exact" for f in fields)
             schema = MilvusClient.create_schema(auto_id=False)
             schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
             schema.add_field("scope", DataType.VARCHAR, max_length=64)
@@ -61,10 +78,12 @@ class MilvusBackend:
             schema.add_field("expires_at", DataType.DOUBLE)
             schema.add_field("last_used", DataType.DOUBLE)
             schema.add_field("size", DataType.INT64)
+            schema.add_field("exact", DataType.VARCHAR, max_length=64)
             client.create_collection(self._collection, schema=schema)
             index = MilvusClient.prepare_index_params()
             index.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
             client.create_index(self._collection, index, sync=False)
+            return True
         finally:
             client.close()
 
@@ -79,7 +98,7 @@ class MilvusBackend:
             data=[embedding.tolist()],
             filter=f'scope == "{scope_key}" and expires_at > {now!r}',
             limit=limit,
-            output_fields=["scope", "vector", "query", "payload", "expires_at", "size"],
+            output_fields=self._fields(),
             search_params={"metric_type": "IP"},
         )
         candidates = []
@@ -87,18 +106,44 @@ class MilvusBackend:
             similarity = float(hit["distance"])
             if similarity < min_similarity:
                 continue
-            row = dict(hit["entity"], id=hit["id"])
-            self._rows[row["id"]] = row
-            candidates.append(
-                Candidate(row["id"], row["query"], json.loads(row["payload"]), similarity)
-            )
-        if len(self._rows) > 1024:
-            self._rows.clear()
+            row = self._remember(dict(hit["entity"], id=hit["id"]))
+            candidates.append(Candidate(row["id"], row["query"], row["payload"], similarity))
         candidates.sort(key=lambda c: -c.similarity)
         return candidates
 
+    async def get_exact(self, exact_key: str, now: float) -> Candidate | None:
+        if not self._has_exact or not exact_key.isalnum():
+            return None
+        rows = await self._client.query(
+            self._collection,
+            filter=f'exact == "{exact_key}" and expires_at > {now!r}',
+            output_fields=["id", *self._fields()],
+            limit=1,
+        )
+        if not rows:
+            return None
+        row = self._remember(dict(rows[0]))
+        return Candidate(row["id"], row["query"], row["payload"], 1.0)
+
+    def _remember(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Keep a returned row, so touch() can rewrite it without reading it again."""
+        if len(self._rows) >= 1024:
+            self._rows.clear()
+        self._rows[row["id"]] = row
+        return row
+
+    def _fields(self) -> list[str]:
+        fields = ["scope", "vector", "query", "payload", "expires_at", "size"]
+        return [*fields, "exact"] if self._has_exact else fields
+
     async def insert(
-        self, scope_key: str, query_text: str, embedding: np.ndarray, payload: str, now: float
+        self,
+        scope_key: str,
+        query_text: str,
+        embedding: np.ndarray,
+        payload: str,
+        now: float,
+        exact_key: str,
     ) -> None:
         if len(query_text) > MAX_TEXT or len(payload) > MAX_TEXT:
             return
@@ -113,6 +158,8 @@ class MilvusBackend:
             "last_used": now,
             "size": size,
         }
+        if self._has_exact:
+            row["exact"] = exact_key
         await self._client.insert(self._collection, [row])
         self.stats.entries += 1  # exact again at the next bounds check
         self.stats.bytes += size

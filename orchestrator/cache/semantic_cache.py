@@ -1,4 +1,5 @@
-"""The cache the orchestrator calls: threshold + verification on lookup, bounds on store.
+"""The cache the orchestrator calls: an exact-key lookup before any model runs, then
+threshold + verification on the nearest neighbours, and bounds on store.
 
 Every backend error or timeout becomes a miss (lookup) or a skipped store, logged and
 counted; nothing the cache does can fail a client's request.
@@ -24,14 +25,13 @@ from orchestrator.cache.verify import same_meaning
 
 log = logging.getLogger(__name__)
 
-DUPLICATE_SIMILARITY = 0.9999
-
 
 @dataclass(frozen=True)
 class CacheHit:
     completion: dict[str, Any]  # the stored chat.completion (a private copy)
     similarity: float
     cached_query: str
+    exact: bool = False  # found by exact key, before any embedding
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class CacheStats:
     """Counters for the caller's metrics."""
 
     hits: int
+    exact_hits: int  # of `hits`, those found by exact key (no encoder pass)
     misses: int
     rejected_lookalikes: int  # candidates above the threshold that verification refused
     stores: int
@@ -61,7 +62,16 @@ class SemanticCache:
         self.backend = backend if backend is not None else make_backend(config)
         self.clock = clock
         self._counts = dict.fromkeys(
-            ("hits", "misses", "rejected_lookalikes", "stores", "skipped_stores", "errors"), 0
+            (
+                "hits",
+                "exact_hits",
+                "misses",
+                "rejected_lookalikes",
+                "stores",
+                "skipped_stores",
+                "errors",
+            ),
+            0,
         )
 
     async def start(self) -> None:
@@ -78,6 +88,26 @@ class SemanticCache:
         except Exception as error:
             log.warning("cache: backend close failed: %r", error)
 
+    async def lookup_exact(self, scope: CacheScope, query_text: str) -> CacheHit | None:
+        """The answer stored for this very request (same scope, guard policy and query text),
+        or None. Needs no embedding, so a repeated request costs no encoder pass. A miss here
+        is not counted: the request goes on to `lookup`, which counts it."""
+        if not self.config.enabled:
+            return None
+        try:
+            async with asyncio.timeout(self.config.timeout_s):
+                candidate = await self.backend.get_exact(scope.exact_key(query_text), self.clock())
+        except Exception as error:
+            self._counts["errors"] += 1
+            log.warning("cache: exact lookup failed (%s): %r", self.config.backend, error)
+            return None
+        if candidate is None:
+            return None
+        await self._touch(candidate.entry_id)
+        self._counts["hits"] += 1
+        self._counts["exact_hits"] += 1
+        return CacheHit(candidate.completion(), 1.0, candidate.query_text, exact=True)
+
     async def lookup(
         self, scope: CacheScope, query_text: str, embedding: np.ndarray, category: str | None
     ) -> CacheHit | None:
@@ -87,30 +117,23 @@ class SemanticCache:
         if not self.config.enabled or vector is None:
             return None
         try:
-            candidates = await asyncio.wait_for(
-                self.backend.search(
+            async with asyncio.timeout(self.config.timeout_s):
+                candidates = await self.backend.search(
                     scope.key,
                     vector,
                     self.config.threshold_for(category),
                     self.config.candidates,
                     self.clock(),
-                ),
-                self.config.timeout_s,
-            )
+                )
         except Exception as error:
             return self._miss_on_error("lookup", error)
         for candidate in candidates:
             if self.config.verify and not same_meaning(candidate.query_text, query_text):
                 self._counts["rejected_lookalikes"] += 1
                 continue
-            try:
-                await asyncio.wait_for(
-                    self.backend.touch(candidate.entry_id, self.clock()), self.config.timeout_s
-                )
-            except Exception as error:
-                log.warning("cache: recency update failed: %r", error)
+            await self._touch(candidate.entry_id)
             self._counts["hits"] += 1
-            return CacheHit(candidate.completion, candidate.similarity, candidate.query_text)
+            return CacheHit(candidate.completion(), candidate.similarity, candidate.query_text)
         self._counts["misses"] += 1
         return None
 
@@ -118,7 +141,8 @@ class SemanticCache:
         self, scope: CacheScope, query_text: str, embedding: np.ndarray, completion: dict[str, Any]
     ) -> bool:
         """Keep the answer; False when it was skipped (not storable, too big, duplicate, or
-        the backend failed). The caller has already checked `should_store_request`."""
+        the backend failed). The caller has already checked `should_store_request`, and that
+        the request reached a backend (the guard and the PII policy let it through)."""
         vector = _unit(embedding)
         payload = json.dumps(completion, ensure_ascii=False, separators=(",", ":"))
         if (
@@ -132,11 +156,11 @@ class SemanticCache:
         try:
             async with asyncio.timeout(self.config.timeout_s):
                 now = self.clock()
-                twins = await self.backend.search(scope.key, vector, DUPLICATE_SIMILARITY, 1, now)
-                if any(t.query_text == query_text for t in twins):
-                    self._counts["skipped_stores"] += 1
+                exact_key = scope.exact_key(query_text)
+                if await self.backend.get_exact(exact_key, now) is not None:
+                    self._counts["skipped_stores"] += 1  # the same request, stored already
                     return False
-                await self.backend.insert(scope.key, query_text, vector, payload, now)
+                await self.backend.insert(scope.key, query_text, vector, payload, now, exact_key)
         except Exception as error:
             self._counts["errors"] += 1
             self._counts["skipped_stores"] += 1
@@ -154,6 +178,13 @@ class SemanticCache:
             evictions=backend.evictions,
             expirations=backend.expirations,
         )
+
+    async def _touch(self, entry_id: str) -> None:
+        try:
+            async with asyncio.timeout(self.config.timeout_s):
+                await self.backend.touch(entry_id, self.clock())
+        except Exception as error:
+            log.warning("cache: recency update failed: %r", error)
 
     def _miss_on_error(self, what: str, error: BaseException) -> None:
         self._counts["errors"] += 1

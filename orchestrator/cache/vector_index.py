@@ -1,139 +1,151 @@
-"""Nearest cached queries within one scope, in numpy, fast enough for the request path.
+"""One scope's nearest cached queries: an exact scan while small, an HNSW graph once large.
 
-A scope's vectors live in buckets (contiguous float32 matrices, searched with one
-matrix-vector product each). A scope starts with one bucket, so small scopes are searched
-exactly. A bucket that grows past `max_bucket` rows is split in two with a few rounds of
-2-means; a query then scans only the `probes` buckets whose centroids are nearest. At 100,000
-entries in one scope that reads ~8 buckets of ~700 rows instead of 100,000 rows (~18 ms on
-this machine for a full scan). A neighbour missed this way costs a cache miss, never a wrong
-answer. Removal is O(dim): the last row of the bucket moves into the hole.
+Most scopes are conversations with a handful of entries, and a graph per scope would cost
+more memory and time than scanning them; a scope of single-turn chats from one tenant can
+hold 100,000 entries, where a scan is ~13 ms. So a scope scans exactly (`ExactIndex`) up to
+`exact_limit` rows, gets a graph (`HnswIndex`) above that, and goes back to a scan when it
+shrinks to half the limit.
+
+Building a graph takes ~1 ms per row on this machine, too long for the thread that answers
+lookups, so it happens on the `builder` executor from a copy of the vectors while the old
+index keeps serving. When the build is done, the next operation adopts it: deletions made
+meanwhile are replayed, and rows added meanwhile are inserted (on the builder again when
+there are many). A graph that became mostly empty slots is rebuilt smaller the same way, so
+a scope's memory follows its live size.
+
+Not thread-safe: one thread (the cache's index worker) calls every method.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, wait
+from typing import Any
+
 import numpy as np
 
-SPLIT_ROUNDS = 6
+from orchestrator.cache.exact_index import ExactIndex
+from orchestrator.cache.hnsw_index import MIN_CAPACITY, HnswIndex
+
+log = logging.getLogger(__name__)
+
+EXACT_LIMIT = 2048  # rows: a scan of 2,048 x 384 takes ~0.3 ms, about one graph walk
+CATCH_UP_INLINE = 16  # rows added during a build that adoption inserts itself (~4 ms each)
 
 
-class _Bucket:
-    __slots__ = ("ids", "matrix", "rows", "split_at")
+class InlineExecutor(Executor):
+    """Runs each job at once on the caller's thread (tests; callers without a builder)."""
 
-    def __init__(self, dim: int, max_rows: int, capacity: int = 16) -> None:
-        self.matrix = np.empty((capacity, dim), dtype=np.float32)
-        self.ids: list[int] = []
-        self.rows: dict[int, int] = {}
-        self.split_at = max_rows
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def add(self, item: int, vector: np.ndarray) -> None:
-        n = len(self.ids)
-        if n == len(self.matrix):
-            grown = np.empty((2 * n, self.matrix.shape[1]), dtype=np.float32)
-            grown[:n] = self.matrix
-            self.matrix = grown
-        self.matrix[n] = vector
-        self.ids.append(item)
-        self.rows[item] = n
-
-    def remove(self, item: int) -> None:
-        row = self.rows.pop(item)
-        last = len(self.ids) - 1
-        moved = self.ids.pop()
-        if row != last:
-            self.matrix[row] = self.matrix[last]
-            self.ids[row] = moved
-            self.rows[moved] = row
-
-    def vectors(self) -> np.ndarray:
-        return self.matrix[: len(self.ids)]
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
 
 
 class VectorIndex:
     """Inner-product search over unit vectors with integer ids."""
 
-    def __init__(self, dim: int, max_bucket: int = 1024, probes: int = 8) -> None:
+    def __init__(
+        self, dim: int, exact_limit: int = EXACT_LIMIT, builder: Executor | None = None
+    ) -> None:
         self.dim = dim
-        self.max_bucket = max_bucket
-        self.probes = probes
-        self._buckets: list[_Bucket] = [_Bucket(dim, max_bucket)]
-        self._centroids = np.zeros((1, dim), dtype=np.float32)
-        self._where: dict[int, _Bucket] = {}
+        self.exact_limit = exact_limit
+        self._builder = builder if builder is not None else InlineExecutor()
+        self._index: ExactIndex | HnswIndex = ExactIndex(dim)
+        self._pending: Future[HnswIndex] | None = None
+        self._pending_ids: set[int] = set()
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._index)
+
+    @property
+    def kind(self) -> str:
+        return "hnsw" if isinstance(self._index, HnswIndex) else "exact"
+
+    @property
+    def capacity(self) -> int:
+        return self._index.capacity
+
+    @property
+    def building(self) -> bool:
+        return self._pending is not None
 
     def add(self, item: int, vector: np.ndarray) -> None:
-        bucket = self._buckets[int(np.argmax(self._centroids @ vector))]
-        bucket.add(item, vector)
-        self._where[item] = bucket
-        if len(bucket) > bucket.split_at:
-            self._split(bucket)
+        self.adopt()
+        self._index.add(item, vector)
+        self._maybe_rebuild()
 
     def remove(self, item: int) -> None:
-        bucket = self._where.pop(item, None)
-        if bucket is None:
-            return
-        bucket.remove(item)
-        if not bucket and len(self._buckets) > 1:
-            i = self._buckets.index(bucket)
-            del self._buckets[i]
-            self._centroids = np.delete(self._centroids, i, axis=0)
+        self.adopt()
+        self._index.remove(item)
+        if isinstance(self._index, HnswIndex) and len(self._index) <= self.exact_limit // 2:
+            self._to_exact()
+        else:
+            self._maybe_rebuild()
 
     def search(self, query: np.ndarray, limit: int, min_score: float) -> list[tuple[int, float]]:
         """Up to `limit` (id, score) pairs with score >= min_score, best first."""
-        if len(self._buckets) <= self.probes:
-            buckets = self._buckets
-        else:
-            nearest = np.argpartition(self._centroids @ query, -self.probes)[-self.probes :]
-            buckets = [self._buckets[i] for i in nearest]
-        found: list[tuple[int, float]] = []
-        for bucket in buckets:
-            if not bucket:
-                continue
-            scores = bucket.vectors() @ query
-            for row in np.flatnonzero(scores >= min_score):
-                found.append((bucket.ids[row], float(scores[row])))
-        found.sort(key=lambda pair: -pair[1])
-        return found[:limit]
+        self.adopt()
+        return self._index.search(query, limit, min_score)
 
-    def _split(self, bucket: _Bucket) -> None:
-        vectors = bucket.vectors()
-        assignment = _two_means(vectors)
-        if assignment.all() or not assignment.any():
-            bucket.split_at *= 2  # cannot separate these rows; try again when it has doubled
+    def adopt(self) -> None:
+        """Switch to a finished build, after replaying what changed while it ran."""
+        pending = self._pending
+        if pending is None or not pending.done():
             return
-        i = self._buckets.index(bucket)
-        halves = []
-        for side in (False, True):
-            half = _Bucket(self.dim, self.max_bucket, capacity=2 * self.max_bucket)
-            for row in np.flatnonzero(assignment == side):
-                item = bucket.ids[row]
-                half.add(item, vectors[row])
-                self._where[item] = half
-            halves.append(half)
-        self._buckets[i] = halves[0]
-        self._buckets.append(halves[1])
-        self._centroids[i] = _unit(halves[0].vectors().mean(axis=0))
-        self._centroids = np.vstack([self._centroids, _unit(halves[1].vectors().mean(axis=0))])
+        self._pending = None
+        try:
+            built = pending.result()
+        except Exception as error:
+            log.warning("cache: index build failed, the scope keeps its index: %r", error)
+            return
+        current = self._index
+        for item in self._pending_ids:
+            if item not in current:
+                built.remove(item)
+        added = [item for item in current.ids() if item not in self._pending_ids]
+        if len(added) > CATCH_UP_INLINE:
+            self._pending_ids = set(built.ids()) | set(added)
+            self._pending = self._builder.submit(built.add_many, added, current.vectors(added))
+            self.adopt()  # an inline builder has finished already
+            return
+        built.add_many(added, current.vectors(added))
+        self._index = built
+
+    def finish_build(self) -> None:
+        """Block until a build in flight (and its catch-up) is adopted."""
+        while self._pending is not None:
+            wait([self._pending])
+            self.adopt()
+
+    def _maybe_rebuild(self) -> None:
+        """Start a graph for a scope that outgrew the scan, or a smaller one for a graph that
+        is mostly empty slots."""
+        if self._pending is not None:
+            return
+        n = len(self._index)
+        if isinstance(self._index, ExactIndex):
+            if n <= self.exact_limit:
+                return
+        elif self._index.capacity <= max(4 * n, 2 * MIN_CAPACITY):
+            return  # rebuilt at 2n slots, so a rebuild never triggers the next one
+        ids = self._index.ids()
+        self._pending_ids = set(ids)
+        # The builder gets a copy of the vectors: the live index keeps changing meanwhile.
+        self._pending = self._builder.submit(_build, self.dim, ids, self._index.vectors(ids))
+        self.adopt()
+
+    def _to_exact(self) -> None:
+        self._pending = None  # a rebuild in flight is no longer wanted
+        ids = self._index.ids()
+        exact = ExactIndex(self.dim, capacity=2 * len(ids))
+        exact.add_many(ids, self._index.vectors(ids))
+        self._index = exact
 
 
-def _two_means(vectors: np.ndarray) -> np.ndarray:
-    """Boolean side of each row; deterministic seeds (first row, and the row least like it)."""
-    first = vectors[0]
-    second = vectors[int(np.argmin(vectors @ first))]
-    centres = np.stack([first, second])
-    side = np.zeros(len(vectors), dtype=bool)
-    for _ in range(SPLIT_ROUNDS):
-        side = np.argmax(vectors @ centres.T, axis=1).astype(bool)
-        if side.all() or not side.any():
-            break
-        centres = np.stack([_unit(vectors[~side].mean(axis=0)), _unit(vectors[side].mean(axis=0))])
-    return side
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+def _build(dim: int, ids: list[int], vectors: np.ndarray) -> HnswIndex:
+    return HnswIndex(dim, capacity=2 * len(ids)).add_many(ids, vectors)

@@ -5,17 +5,22 @@ other: they encode topic and wording, not the few tokens that change the answer.
 needs cosine similarity above the threshold *and* this check, which compares what the two
 queries pin down exactly and refuses the hit on any difference:
 
-- numbers: the multiset of numbers (digits, number words, ordinals from "second" on), and
-  the arithmetic operators when both queries contain numbers; order counts for
-  non-commutative ones ("10 - 3" vs "3 - 10");
-- negation: one query negated (not, n't, never, without, ...) and the other not;
+- numbers: the multiset of numbers (digits, number words, "dozen", ordinals from "second"
+  on), and the arithmetic operators (plus, times, half, double, ...) when both queries
+  contain numbers; order counts for non-commutative ones ("10 - 3" vs "3 - 10");
+- negation: one query negated (not, n't, never, without, except, sugar-free, ...) and the
+  other not;
 - named things: capitalised words not at a sentence start, acronyms, letter-digit tokens
   (2FA, GPT-4), quoted terms, and known lower-case names (countries, cities, languages,
-  units, months, ...). Each must appear in the other query; their order must agree unless
+  units, months, ...), with known aliases resolved (JS = JavaScript, Go = Golang). Each must
+  appear in the other query, except a unit when the other query names no unit at all ("what
+  year" / "when" is a rewording, "hours" / "minutes" is not); their order must agree unless
   the query joins them symmetrically ("A and B", "between", "vs"), and what follows a
   direction word must agree ("from Paris to London" vs "from London to Paris");
-- opposites: one query leans to one side of an opposite pair (enable/disable, on/off,
-  increase/decrease, before/after, hot/coldest, ...) and the other to the other side, or both
+- opposites: one query leans to one pole of an opposite pair (enable/disable, on/off,
+  increase|raise|grow / decrease|reduce|lower, before/after, hot|warm / cold|cool, max/min,
+  more/fewer, over/under, read/write, ...; a pole may have several words, and comparative
+  and superlative forms count: warmest/coldest) and the other to the other pole, or both
   name the pair in swapped order around a direction word ("uppercase to lowercase"), or one
   adds a negating prefix to the other's word (install/uninstall, legal/illegal).
 
@@ -32,18 +37,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from orchestrator.cache.lexicon import (
+    ALIASES,
     DIRECTION_MARKERS,
     GAZETTEER,
     INFIX_SYMBOLS,
     NEGATING_PREFIXES,
+    NEGATING_SUFFIXES,
     NEGATIONS,
     NON_COMMUTATIVE,
     OPERATOR_WORDS,
+    OPPOSITE_PREFIXES,
     OPPOSITES,
     ORDINALS,
     SCALES,
     TENS_WORDS,
     UNIT_WORDS,
+    UNITS,
 )
 
 TOKEN = re.compile(
@@ -67,8 +76,9 @@ def _inflections(word: str) -> set[str]:
     forms = {word, word + "s", word + "es", word + "d", word + "ed", word + "ing", word + "ly"}
     if word.endswith("e"):
         forms |= {word[:-1] + "ing", word[:-1] + "ion", word[:-1] + "ions"}
+        forms |= {word + "r", word + "st"}  # larger, latest
     if word.endswith("y"):
-        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word[:-1] + "ier", word[:-1] + "iest"}
     if len(word) > 2:
         forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
         forms |= {word + "er", word + "est", word + word[-1] + "er", word + word[-1] + "est"}
@@ -76,9 +86,9 @@ def _inflections(word: str) -> set[str]:
 
 
 _OPPOSITE_SIDES: dict[str, list[tuple[int, int]]] = {}
-for _pair, _words in enumerate(OPPOSITES):
-    for _side, _word in enumerate(_words):
-        for _form in _inflections(_word):
+for _pair, _poles in enumerate(OPPOSITES):
+    for _side, _pole in enumerate(_poles):
+        for _form in {f for word in _pole.split() for f in _inflections(word)}:
             _OPPOSITE_SIDES.setdefault(_form, []).append((_pair, _side))
 
 
@@ -90,7 +100,8 @@ class Signature:
     numbers: tuple[float, ...]
     operators: frozenset[str]
     negated: bool
-    entities: tuple[str, ...]  # in order of appearance, without repeats
+    entities: tuple[str, ...]  # in order of appearance, without repeats, aliases resolved
+    units: frozenset[str]  # the entities that are units
     opposites: dict[int, tuple[int, int, int]]  # pair -> (side 0 count, side 1 count, first)
     directions: Counter[tuple[str, str]]
     directions_marked: bool  # any direction word at all (to, into, from, than)
@@ -115,7 +126,7 @@ def mismatch(a: str, b: str) -> str | None:
             return "operand order"
     if sa.negated != sb.negated:
         return "negation"
-    if any(e not in sb.words for e in sa.entities) or any(e not in sa.words for e in sb.entities):
+    if _unmatched(sa, sb) or _unmatched(sb, sa):
         return "entities"
     if _order_differs(sa, sb):
         return "entity order"
@@ -129,6 +140,8 @@ def mismatch(a: str, b: str) -> str | None:
         if min(a0, a1, b0, b1) > 0 and a_first != b_first and sa.directions_marked:
             return "opposites"  # "uppercase to lowercase" vs "lowercase to uppercase"
     if _prefixed_opposite(sa.words, sb.words) or _prefixed_opposite(sb.words, sa.words):
+        return "opposites"
+    if _opposite_prefixes(sa.words, sb.words) or _opposite_prefixes(sb.words, sa.words):
         return "opposites"
     return None
 
@@ -144,8 +157,9 @@ def signature(text: str) -> Signature:
     entities: list[str] = []
     for i, (token, word) in enumerate(zip(raw, lower, strict=True)):
         starts = _starts_sentence(text, matches[i].start())
-        if word not in entities and (word in quoted or _is_entity(token, word, starts)):
-            entities.append(word)
+        name = _unit_base(ALIASES.get(word, word))
+        if name not in entities and (word in quoted or _is_entity(token, word, starts)):
+            entities.append(name)
     operators = _operators(lower)
     opposites: dict[int, tuple[int, int, int]] = {}
     for word in lower:
@@ -153,11 +167,14 @@ def signature(text: str) -> Signature:
             zero, one, first = opposites.get(pair, (0, 0, side))
             opposites[pair] = (zero + (side == 0), one + (side == 1), first)
     return Signature(
-        words=frozenset(lower),
+        words=frozenset(lower) | {ALIASES.get(w, _unit_base(w)) for w in lower},
         numbers=tuple(numbers),
         operators=frozenset(operators),
-        negated=any(w in NEGATIONS or w.endswith("n't") for w in lower),
+        negated=any(
+            w in NEGATIONS or w.endswith("n't") or w.endswith(NEGATING_SUFFIXES) for w in lower
+        ),
         entities=tuple(entities),
+        units=frozenset(e for e in entities if e in UNITS),
         opposites=opposites,
         directions=_directions(lower, set(entities)),
         directions_marked=any(w in DIRECTION_MARKERS for w in lower),
@@ -174,6 +191,14 @@ def _normal(token: str) -> str:
     return word
 
 
+def _unit_base(word: str) -> str:
+    """One name for a unit's singular and plural ("hours" and "hour" are the same unit)."""
+    for suffix in ("s", "es"):
+        if word.endswith(suffix) and word[: -len(suffix)] in UNITS:
+            return word[: -len(suffix)]
+    return word
+
+
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip(" \t\"'([*-")
     return not before or before[-1] in SENTENCE_END
@@ -184,8 +209,8 @@ def _is_entity(token: str, word: str, starts_sentence: bool) -> bool:
         return True
     if any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
         return not (token[0].isdigit() and word.lstrip("0123456789,.") in ORDINAL_SUFFIXES)
-    if not token[0].isalpha() or token == "I":
-        return False
+    if not token[0].isalpha() or token == "I" or token.startswith("I'"):
+        return False  # "I", "I'm", "I've"
     if any(c.isupper() for c in token[1:]):
         return True  # acronyms and inner capitals: API, iOS, OpenAI
     # A capital at a sentence start says nothing (known names were caught above).
@@ -266,6 +291,11 @@ def _marked(directions: Counter[tuple[str, str]], marker: str) -> Counter[str]:
     return Counter({target: n for (m, target), n in directions.items() if m == marker})
 
 
+def _unmatched(a: Signature, b: Signature) -> bool:
+    """A named thing of `a` that `b` lacks; a unit counts only when `b` names units too."""
+    return any(e not in b.words and (e not in UNITS or b.units) for e in a.entities)
+
+
 def _order_differs(a: Signature, b: Signature) -> bool:
     """The same words around the same named things, in another order: who did what to whom.
     A reworded query ("Germany's GDP") or a symmetric one ("A and B") is not a swap."""
@@ -275,6 +305,19 @@ def _order_differs(a: Signature, b: Signature) -> bool:
     if len(shared) < 2:
         return False
     return [e for e in a.entities if e in shared] != [e for e in b.entities if e in shared]
+
+
+def _opposite_prefixes(words: frozenset[str], other: frozenset[str]) -> bool:
+    """`words` has over-/up-/hyper-... + a stem, `other` the opposite prefix + the same stem."""
+    for word in words - other:
+        for pair in OPPOSITE_PREFIXES:
+            for prefix, opposite in (pair, pair[::-1]):
+                stem = word[len(prefix) :]
+                if word.startswith(prefix) and len(stem) >= 3:
+                    twin = opposite + stem
+                    if twin in other and twin not in words:
+                        return True
+    return False
 
 
 def _prefixed_opposite(words: frozenset[str], other: frozenset[str]) -> bool:

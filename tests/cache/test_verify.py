@@ -47,3 +47,72 @@ def test_paraphrases_pass(a: str, b: str) -> None:
 def test_lookalikes_are_refused_for_their_reason(a: str, b: str, reason: str) -> None:
     assert mismatch(a, b) == reason
     assert mismatch(b, a) == reason  # symmetric
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What year did World War II end?", "When did World War II end?"),  # unit dropped
+        ("How do I parse JSON in JS?", "How do I parse JSON in JavaScript?"),  # alias
+        ("Best way to learn Go", "Best way to learn golang"),
+        ("How do I go to the airport from downtown?", "Best way to the airport from downtown"),
+        ("How to lower my cholesterol", "How can I reduce my cholesterol?"),  # one pole
+        ("What's the warmest month in Rome?", "Which month is the hottest in Rome?"),
+    ],
+)
+def test_rewordings_that_keep_the_meaning_pass(a: str, b: str) -> None:
+    assert same_meaning(a, b), mismatch(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        (
+            "What is the warmest month in Sydney?",
+            "What is the coldest month in Sydney?",
+            "opposites",
+        ),
+        ("How do I increase my credit score?", "How do I lower my credit score?", "opposites"),
+        ("How do I read a CSV file?", "How do I write a CSV file?", "opposites"),
+        ("Movies for kids over 12", "Movies for kids under 12", "opposites"),
+        ("Should I eat before a run?", "Should I eat after a run?", "opposites"),
+        ("What is the maximum heart rate?", "What is the minimum heart rate?", "opposites"),
+        ("Which laptops have more cores?", "Which laptops have fewer cores?", "opposites"),
+        ("Is the closest star visible?", "Is the farthest star visible?", "opposites"),
+        ("Sugar-free cookie recipe", "Sugar cookie recipe", "negation"),
+        ("All planets except Mars", "All planets like Mars", "negation"),
+        ("What is half of 80?", "What is double 80?", "operators"),
+        ("How many eggs in a dozen?", "How many eggs in 10?", "numbers"),
+        ("How many hours of sleep do I need?", "How many minutes of sleep do I need?", "entities"),
+        ("How many ounces in a pound?", "How many grams in a pound?", "entities"),
+    ],
+)
+def test_general_rules_refuse_lookalikes(a: str, b: str, reason: str) -> None:
+    assert mismatch(a, b) == reason
+    assert mismatch(b, a) == reason
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        ("Symptoms of an overactive thyroid", "Symptoms of an underactive thyroid", "opposites"),
+        ("How do I upgrade pip?", "How do I downgrade pip?", "opposites"),
+        ("Arguments for a four-day week", "Arguments against a four-day week", "opposites"),
+        ("How do I enable pop-ups in Chrome?", "How do I block pop-ups in Chrome?", "opposites"),
+    ],
+)
+def test_opposite_prefixes_and_merged_poles(a: str, b: str, reason: str) -> None:
+    assert mismatch(a, b) == reason
+    assert mismatch(b, a) == reason
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What are the symptoms of dehydration?", "How can I tell if I'm dehydrated?"),
+        ("How many calories are in a banana?", "Calorie count of a banana"),
+        ("How do I allow pop-ups in Chrome?", "How do I enable pop-ups in Chrome?"),
+    ],
+)
+def test_contractions_plural_units_and_one_pole_pass(a: str, b: str) -> None:
+    assert same_meaning(a, b), mismatch(a, b)

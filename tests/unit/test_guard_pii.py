@@ -113,7 +113,7 @@ def test_validators_use_checksums() -> None:
 
 
 def test_combine_respects_per_type_sources() -> None:
-    config = PiiConfig()
+    config = PiiConfig(min_score=0.5)
     text = "Call Alice at 4111 1111 1111 1112 or mail alice@example.com"
     model = [
         PiiSpan("PERSON", 5, 10, 0.9),

@@ -187,7 +187,7 @@ def tool(name: str, description: str) -> dict:
 
 
 async def test_tool_selection_from_database_and_from_too_many_request_tools() -> None:
-    index = ToolIndex(
+    index = ToolIndex.of(
         (tool("sum_numbers", "add"), tool("write_poem", "poem"), tool("run_python", "python")),
         np.eye(3, dtype=np.float32),
     )
@@ -195,7 +195,7 @@ async def test_tool_selection_from_database_and_from_too_many_request_tools() ->
     query = np.array([0.0, 1.0, 0.0], dtype=np.float32)
     body = {"tool_choice": "auto"}
     assert wants_selection(body, config)
-    chosen = await select_tools(body, query, index, config, KeywordEncoder())
+    chosen = await select_tools(body, query, "a poem", index, config, KeywordEncoder())
     assert [t["function"]["name"] for t in chosen or []] == ["write_poem"]
     many = {
         "tool_choice": "auto",
@@ -203,7 +203,7 @@ async def test_tool_selection_from_database_and_from_too_many_request_tools() ->
     }
     assert wants_selection(many, config)
     encoder = KeywordEncoder()
-    chosen = await select_tools(many, query, index, config, encoder)
+    chosen = await select_tools(many, query, "a poem", index, config, encoder)
     assert [t["function"]["name"] for t in chosen or []] == ["write_poem", "haiku_poem"]
     assert len(encoder.calls) == 1  # only the tool missing from the database was embedded
     assert not wants_selection({"tool_choice": "none"}, config)
@@ -213,7 +213,8 @@ async def test_tool_selection_from_database_and_from_too_many_request_tools() ->
 def test_tool_text_and_threshold() -> None:
     text = tool_text(tool("get_weather.now", "Weather for a city"), ["forecast"])
     assert text.startswith("get weather now. Weather for a city. forecast")
-    assert top_tools(np.array([1.0, 0.0]), np.array([[0.1, 1.0]]), 3, 0.5) == []
+    index = ToolIndex.of([tool("a", "b")], np.array([[0.1, 1.0]]))
+    assert top_tools(np.array([1.0, 0.0]), "b", index, 3, 0.5, 0.3) == []
 
 
 def chat(*turns: str, system: str | None = None):
