@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import ROOT, append, load, table
-from export.dataset import DataOptions, build_splits
+from export.build import BuildOptions
+from export.dataset import build_splits
 from export.labels import GUARD_LABELS
 from orchestrator.chat_request import parse_chat_request
 from orchestrator.config import RouterConfig, load_config
@@ -48,13 +50,24 @@ async def inspect_all(texts: list[str], encoder: EncoderClient, config: RouterCo
     return results
 
 
+def long_benign(ordinary: list, count: int, words: int = 600) -> list[str]:
+    """Long harmless messages (ordinary questions run together): what the padding looks like
+    without the attack, so the windows' false positives on long text are measured too."""
+    rng = random.Random(5)
+    texts = []
+    for _ in range(count):
+        joined = " ".join(rng.choice(ordinary).text for _ in range(words // 8)).split()
+        texts.append(" ".join(joined[:words]))
+    return texts
+
+
 def padded(attack: str, filler: str) -> str:
     words = filler.split()
     return " ".join((words * (600 // max(1, len(words)) + 1))[:600]) + " " + attack
 
 
 async def measure(config: RouterConfig, url: str, limit: int) -> str:
-    test = build_splits(DataOptions())["test"]
+    test = build_splits(BuildOptions().data())["test"]
     benign = GUARD_LABELS.index("benign")
     attacks = [e for e in test if e.guard not in (-1, benign)][:limit]
     ordinary = [e for e in test if e.source in ORDINARY][:limit]
@@ -66,6 +79,7 @@ async def measure(config: RouterConfig, url: str, limit: int) -> str:
     groups = {
         "held-out attacks": [e.text for e in attacks],
         "same attacks after ~600 words of padding": [padded(e.text, filler) for e in attacks],
+        "~600 words of ordinary questions, no attack": long_benign(ordinary, 100),
         "ordinary questions (MMLU, GSM8K, MT-Bench)": [e.text for e in ordinary],
         "benign instructions (held-out templates)": [e.text for e in instructions],
         "PII sentences (held-out templates)": [e.text for e in pii],

@@ -7,7 +7,7 @@ import platform
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,13 +40,30 @@ REPORT_DIR = Path(__file__).resolve().parent / "report"
 @dataclass(frozen=True)
 class BuildOptions:
     epochs: float = 1.5
-    pii_sentences: int = 3000
+    pii_sentences: int = 6000
     handwritten: bool = True
     frozen_layers: int = 3
+    pii_weight: float = 3.0
+    # Padded attack windows (export/datasets/padding.py) are off: with 800 + 400 of them the
+    # guard lost 4 points of recall on unpadded attacks at equal false positives, gained 2 on
+    # padded ones, and began flagging MMLU's moral-scenario questions (REPORT.md, 2026-11-22).
+    padded_attacks: int = 0
+    padded_benign: int = 0
 
     @classmethod
     def full(cls) -> BuildOptions:
-        return cls(epochs=4.0, pii_sentences=6000, frozen_layers=2)
+        return cls(
+            epochs=4.0,
+            pii_sentences=12000,
+            frozen_layers=2,
+            padded_attacks=2000,
+            padded_benign=1000,
+        )
+
+    def data(self) -> DataOptions:
+        return DataOptions(
+            self.handwritten, self.pii_sentences, self.padded_attacks, self.padded_benign
+        )
 
 
 def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -55,8 +72,17 @@ def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
     return z / z.sum(1, keepdims=True)
 
 
+def pii_threshold(ordinary_max: np.ndarray, max_flagged: float = 0.015) -> float:
+    """The lowest entity-probability threshold that flags at most `max_flagged` of ordinary
+    validation questions (a question is flagged when any token reaches it)."""
+    if not len(ordinary_max):
+        return 0.5
+    value = float(np.quantile(ordinary_max, 1.0 - max_flagged, method="higher"))
+    return round(min(0.95, max(0.05, float(np.nextafter(value, 1.0)))), 6)
+
+
 def _calibrate(model: MultiTaskGraph, val: list, tokenizer) -> dict:
-    cat_logits, guard_logits = head_logits(model, encode(tokenizer, val))
+    cat_logits, guard_logits, pii_max = head_logits(model, encode(tokenizer, val))
     cat_rows = np.array([e.category >= 0 for e in val])
     cat_gold = np.array([e.category for e in val])[cat_rows]
     guard_gold = np.array([e.guard for e in val])
@@ -67,6 +93,7 @@ def _calibrate(model: MultiTaskGraph, val: list, tokenizer) -> dict:
     ordinary = np.array([e.source in ORDINARY_SOURCES and e.guard == 0 for e in val])
     threshold = guard_threshold(attack_scores(_softmax(guard_logits, t_guard)), ordinary)
     return {
+        "pii_threshold": pii_threshold(pii_max[ordinary]),
         "category_temperature": round(t_cat, 4),
         "guard_temperature": round(t_guard, 4),
         "category_ece_val_before": expected_calibration_error(
@@ -96,19 +123,34 @@ def train_model(
         encoder.config.hidden_size, len(CATEGORY_LABELS), len(GUARD_LABELS), len(PII_BIO_LABELS)
     )
     model = MultiTaskGraph(encoder, heads)
-    train_opts = TrainOptions(epochs=options.epochs, frozen_layers=options.frozen_layers)
+    train_opts = TrainOptions(
+        epochs=options.epochs, frozen_layers=options.frozen_layers, pii_weight=options.pii_weight
+    )
     if tasks is not None:
-        train_opts = TrainOptions(
-            epochs=options.epochs,
-            frozen_layers=options.frozen_layers,
-            tasks=tasks,
-            distill_weight=0.0,
-        )
+        train_opts = replace(train_opts, tasks=tasks, distill_weight=0.0)
     train(model, encode(tokenizer, splits["train"]), train_opts)
     return model
 
 
+def with_eager_attention(model: MultiTaskGraph) -> MultiTaskGraph:
+    """The same weights with the plain attention implementation, for export.
+
+    Training uses PyTorch's fused SDPA kernel, but traced to ONNX it becomes a graph ONNX
+    Runtime cannot fuse; the eager implementation traces to the pattern it does fuse into
+    one Attention op: on this machine all-MiniLM-L6-v2 at 64 tokens took 19.4 ms (sdpa) vs
+    14.7 ms (eager) in fp32 and 9.7 vs 7.3 ms in int8, same outputs.
+    """
+    from transformers import AutoModel
+
+    encoder = AutoModel.from_pretrained(str(base_encoder_path()), attn_implementation="eager")
+    encoder.load_state_dict(model.encoder.state_dict())
+    eager = MultiTaskGraph(encoder, model.heads)
+    eager.load_state_dict(model.state_dict())
+    return eager.eval()
+
+
 def export_graph(model: MultiTaskGraph, folder: Path) -> tuple[Path, float]:
+    model = with_eager_attention(model)
     vocab = model.encoder.config.vocab_size
     path = folder / "model_fp32.onnx"
     export_onnx(model, OUTPUT_NAMES, path, vocab, {"PII_LOGITS": {0: "batch", 1: "seq"}})
@@ -174,7 +216,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         raise ValueError(f"config.pbtxt lacks outputs {sorted(missing)}")
     timings: dict[str, float] = {}
     mark = time.perf_counter()
-    splits = build_splits(DataOptions(options.handwritten, options.pii_sentences))
+    splits = build_splits(options.data())
     timings["data_s"] = time.perf_counter() - mark
     print({k: len(v) for k, v in splits.items()})
 
@@ -198,11 +240,12 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         extra = questions + sorted({o for opts in tool_options for o in opts})
         test = splits["test"]
         threshold = calibration["guard_threshold_val_1pct_fpr"]
+        pii_at = calibration["pii_threshold"]
         fp32_scores, fp32_pred, fp32_extra = evaluate_graph(
-            fp32_path, tokenizer_path, test, extra, threshold, "test fp32"
+            fp32_path, tokenizer_path, test, extra, threshold, "test fp32", pii_at
         )
         int8_scores, int8_pred, int8_extra = evaluate_graph(
-            int8_path, tokenizer_path, test, extra, threshold, "test int8"
+            int8_path, tokenizer_path, test, extra, threshold, "test int8", pii_at
         )
         drop = _max_drop(fp32_scores, int8_scores)
         serve_int8 = drop <= INT8_MAX_DROP

@@ -23,7 +23,7 @@ from export.build import (
     export_graph,
     train_model,
 )
-from export.dataset import DataOptions, build_splits
+from export.dataset import build_splits
 from export.evaluate import evaluate_graph
 from export.features import load_tokenizer
 from export.text import dedup_key
@@ -57,8 +57,8 @@ def _only(splits: dict, task: str) -> dict:
 
 def compare(epochs: float | None = None) -> dict:
     options = replace(BuildOptions(), epochs=epochs or DEFAULT_EPOCHS)
-    splits = build_splits(DataOptions(True, options.pii_sentences))
-    without = build_splits(DataOptions(False, options.pii_sentences))
+    splits = build_splits(options.data())
+    without = build_splits(replace(options.data(), handwritten=False))
     tokenizer_path = base_encoder_path() / "tokenizer.json"
     tokenizer = load_tokenizer(tokenizer_path, TRAIN_MAX_TOKENS)
     held = {dedup_key(e.text) for e in splits["test"] + splits["val"]}
@@ -89,6 +89,7 @@ def compare(epochs: float | None = None) -> dict:
                 [],
                 calibration["guard_threshold_val_1pct_fpr"],
                 name,
+                calibration["pii_threshold"],
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)

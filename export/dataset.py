@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from export.datasets import DATA_DIR, Example, guard, pii
 from export.datasets import category as cat
+from export.datasets.padding import padded_windows
 from export.labels import GUARD_LABELS
+from export.metrics import ORDINARY_SOURCES
 from export.splits import SPLITS, assign
 from export.text import dedup_key
 
@@ -18,6 +20,8 @@ BENIGN = GUARD_LABELS.index("benign")
 class DataOptions:
     handwritten: bool = True
     pii_sentences: int = 3000
+    padded_attacks: int = 0  # attack windows with padding added to training (padding.py)
+    padded_benign: int = 0
 
 
 def build_splits(options: DataOptions) -> dict[str, list[Example]]:
@@ -38,8 +42,15 @@ def build_splits(options: DataOptions) -> dict[str, list[Example]]:
                 for k, v in negatives.items()
             }
         )
-    splits = {split: [e for part in parts for e in part.get(split, [])] for split in SPLITS}
-    return drop_leaks(splits)
+    splits = drop_leaks(
+        {split: [e for part in parts for e in part.get(split, [])] for split in SPLITS}
+    )
+    if options.padded_attacks or options.padded_benign:
+        train = splits["train"]
+        attacks = [e for e in train if e.guard not in (-1, BENIGN)]
+        ordinary = [e for e in train if e.source in ORDINARY_SOURCES and e.guard == BENIGN]
+        train += padded_windows(attacks, ordinary, options.padded_attacks, options.padded_benign)
+    return splits
 
 
 def drop_leaks(splits: dict[str, list[Example]]) -> dict[str, list[Example]]:

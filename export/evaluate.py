@@ -62,10 +62,11 @@ def evaluate_graph(
     extra_texts: Sequence[str],
     guard_threshold: float,
     desc: str,
+    pii_threshold: float = 0.5,
 ) -> tuple[dict, Predictions, np.ndarray]:
     """Scores on `examples` and the embeddings of `extra_texts` from the same pass."""
     texts = [e.text for e in examples] + list(extra_texts)
-    pred = predict(onnx_path, tokenizer_path, texts, desc=desc)
+    pred = predict(onnx_path, tokenizer_path, texts, desc=desc, pii_threshold=pii_threshold)
     n = len(examples)
     head = Predictions(pred.embedding[:n], pred.category[:n], pred.guard[:n], pred.pii_spans[:n])
     return score(head, examples, guard_threshold), head, pred.embedding[n:]

@@ -38,6 +38,7 @@ def predict(
     max_tokens: int = 256,
     batch_size: int = 32,
     desc: str = "onnx",
+    pii_threshold: float = 0.5,
 ) -> Predictions:
     served = load_model_module()
     labels = served.bio_labels(",".join(PII_TYPES))
@@ -63,6 +64,8 @@ def predict(
             guard = np.zeros((len(texts), grd.shape[1]), dtype=np.float32)
         embedding[rows], category[rows], guard[rows] = emb, cat, grd
         for j, i in enumerate(rows):
-            spans[i] = served.decode_pii(pii[j], encodings[j].offsets, encodings[j].tokens, labels)
+            spans[i] = served.decode_pii(
+                pii[j], encodings[j].offsets, encodings[j].tokens, labels, pii_threshold
+            )
     assert category is not None and guard is not None
     return Predictions(embedding, category, guard, spans)

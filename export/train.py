@@ -32,6 +32,9 @@ class TrainOptions:
     encoder_lr: float = 8e-5
     head_lr: float = 2e-3
     distill_weight: float = 10.0
+    # Token tags are sparse (most tokens are O, most rows carry no PII), so the PII loss gets
+    # more weight than the sentence-level heads.
+    pii_weight: float = 1.0
     tasks: tuple[str, ...] = TASKS
     seed: int = 7
 
@@ -115,7 +118,8 @@ def train(model: MultiTaskGraph, data: Encoded, options: TrainOptions) -> dict[s
                     model.heads.pii(model.heads.dropout(hidden)), batch["pii"], IGNORE
                 ),
             }
-            terms = [losses[t] for t in options.tasks if losses[t] is not None]
+            weights = {"category": 1.0, "guard": 1.0, "pii": options.pii_weight}
+            terms = [weights[t] * value for t in options.tasks if (value := losses[t]) is not None]
             if teacher is not None:
                 target = teacher(out.hidden_states[options.frozen_layers], mask)
                 student = nn.functional.normalize(pooled, dim=-1)

@@ -16,7 +16,7 @@ from orchestrator.guard_rules import RuleHit, rule_hits
 from orchestrator.pii_detection import combine
 from orchestrator.pii_validators import PiiEntity
 from orchestrator.signals import PiiSpan, TextSignals
-from orchestrator.text_windows import normalised, windows
+from orchestrator.text_windows import edge_windows, normalised, windows
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,19 @@ def plan_inspection(
         if not text.strip():
             continue
         plan.message_texts[i] = text
-        for start, end in windows(text, g.window_words, g.window_overlap, g.max_windows):
+        regular = windows(text, g.window_words, g.window_overlap, g.max_windows)
+        for start, end in regular:
             window = Window(i, start, text[start:end], for_pii=role in pii_roles)
             plan.windows.append((window, plan.add(window.text)))
         if role in guard_roles:
+            for start, end in edge_windows(text, g.window_words, regular):
+                window = Window(i, start, text[start:end], for_pii=False)
+                plan.windows.append((window, plan.add(window.text)))
             folded = normalised(text)
             plan.rule_hits.extend(rule_hits(folded))
             if folded != text:  # invisible or look-alike characters: check what they hide
-                for start, end in windows(folded, g.window_words, g.window_overlap, g.max_windows):
+                spans = windows(folded, g.window_words, g.window_overlap, g.max_windows)
+                for start, end in spans + edge_windows(folded, g.window_words, spans):
                     window = Window(i, start, folded[start:end], for_pii=False)
                     plan.windows.append((window, plan.add(window.text)))
     return plan

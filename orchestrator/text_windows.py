@@ -21,8 +21,7 @@ def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple
     """Character spans covering `text`; one span for a short text.
 
     Past `max_windows` the middle is sampled evenly so that the start and the end (where
-    attacks hide behind padding) are always inside a window; the first and last quarter-window
-    of words are also checked on their own.
+    attacks hide behind padding) are always inside a window.
     """
     spans = [m.span() for m in WORD.finditer(text)]
     if len(spans) <= words:
@@ -36,13 +35,20 @@ def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple
     for start in starts:
         end = min(start + words, len(spans)) - 1
         result.append((spans[start][0], spans[end][1]))
-    # A short attack at either end would fill only a sliver of its full-size window and be
-    # diluted by the padding around it: the first and the last sentence (up to a quarter
-    # window of words) are also checked on their own.
-    for span in edge_sentences(text, max(16, words // 4)):
-        if span not in result:
-            result.append(span)
     return result
+
+
+def edge_windows(text: str, words: int, regular: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For the guard only: the first and the last sentence (up to a quarter window of words) of
+    a text longer than one window, unless a regular window is exactly that.
+
+    A short attack at either end would fill only a sliver of its full-size window and be
+    diluted by the padding around it. PII does not need them (the regular windows already
+    hold the same words, with more context, which makes fewer false alarms).
+    """
+    if len(regular) < 2:
+        return []
+    return [span for span in edge_sentences(text, max(16, words // 4)) if span not in regular]
 
 
 def edge_sentences(text: str, max_words: int) -> list[tuple[int, int]]:

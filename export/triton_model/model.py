@@ -37,7 +37,7 @@ class TritonPythonModel:
         params = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
         self.max_tokens = int(params.get("max_tokens", "256"))
         self.pii_labels = bio_labels(params.get("pii_labels", ""))
-        self.pii_min_score = float(params.get("pii_min_score", "0.5"))
+        self.pii_threshold = pii_threshold(version_dir, params.get("pii_threshold", "calibrated"))
         self.config_outputs = [o["name"] for o in config.get("output", [])]
         onnx_file = params.get("onnx_file", "model.onnx")
         threads = int(os.environ.get("ROUTER_ORT_THREADS", params.get("intra_op_threads", "0")))
@@ -94,7 +94,7 @@ class TritonPythonModel:
                         encodings[i].offsets,
                         encodings[i].tokens,
                         self.pii_labels,
-                        self.pii_min_score,
+                        self.pii_threshold,
                     )
                 )
                 for i in range(len(texts))
@@ -114,10 +114,30 @@ class TritonPythonModel:
         return dict(zip(self.output_names, values, strict=True)), encodings
 
 
+def pii_threshold(version_dir: Path, setting: str) -> float:
+    """The entity-probability threshold: a number from config.pbtxt, or `calibrated` for the
+    one the export fitted on the validation split (written to the version's manifest)."""
+    if setting.strip() != "calibrated":
+        return float(setting)
+    manifest = version_dir / "manifest.json"
+    if manifest.is_file():
+        value = json.loads(manifest.read_text()).get("calibration", {}).get("pii_threshold")
+        if value is not None:
+            return float(value)
+    return 0.5
+
+
 def bio_labels(types_csv: str) -> list[str]:
     """The PII head's logit order: O, then B-/I- per type in config order."""
     types = [t.strip() for t in types_csv.split(",") if t.strip()]
     return ["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))]
+
+
+def entity_probability(logits: np.ndarray) -> np.ndarray:
+    """P(token is part of any entity) = 1 - P(O), per token: the score PII decisions use."""
+    shifted = logits - logits.max(-1, keepdims=True)
+    probs = np.exp(shifted)
+    return 1.0 - probs[..., 0] / probs.sum(-1)
 
 
 def decode_pii(
@@ -125,42 +145,48 @@ def decode_pii(
     offsets: list[tuple[int, int]],
     tokens: list[str],
     labels: list[str],
-    min_score: float = 0.5,
+    threshold: float = 0.5,
 ) -> list[dict]:
     """Group BIO token tags into character spans.
 
-    An I- tag continues a span of the same type (a stray I- starts one, as most taggers do);
-    a word piece ("##...") joins the open span of its word whatever its own tag, so a span
-    never ends inside a word (a tagged piece with no open span starts one). The score is the
-    mean probability of the tags in the span; spans below min_score
-    are dropped. Special and padding tokens have empty offsets and are skipped.
+    A token is inside an entity when 1 - P(O) >= threshold, so the threshold trades recall
+    against false alarms on one calibrated scale (the export fits it on the validation split);
+    its type is the type whose B- and I- probabilities sum highest, which keeps a token whose
+    mass is split between two types from being lost to O. An I- token continues a span of the
+    same type (a stray I- starts one, as most taggers do); a word piece ("##...") joins the open
+    span of its word whatever its own score, so a span never ends inside a word. The score is
+    the mean entity probability of the span's tokens that passed the threshold. Special and
+    padding tokens have empty offsets and are skipped.
     """
     shifted = logits - logits.max(-1, keepdims=True)
     probs = np.exp(shifted) / np.exp(shifted).sum(-1, keepdims=True)
-    tags = probs.argmax(-1)
+    entity = 1.0 - probs[:, 0]
+    pairs = probs[:, 1:].reshape(len(probs), -1, 2)  # (tokens, types, B/I)
+    types = pairs.sum(-1).argmax(-1)
     spans: list[dict] = []
     current: dict | None = None
     scores: list[float] = []
 
     def close() -> None:
-        if current is not None and float(np.mean(scores)) >= min_score:
+        if current is not None:
             spans.append({**current, "score": round(float(np.mean(scores)), 4)})
 
     for i, (start, end) in enumerate(offsets):
-        if i >= len(tags) or end <= start:
+        if i >= len(probs) or end <= start:
             continue
-        label = labels[tags[i]] if tags[i] < len(labels) else "O"
-        score = float(probs[i, tags[i]])
+        score = float(entity[i])
         piece = tokens[i].startswith("##")
-        if current is not None and (
-            piece or (label.startswith("I-") and label[2:] == current["type"])
-        ):
+        kind = labels[1 + 2 * int(types[i])][2:] if 1 + 2 * int(types[i]) < len(labels) else ""
+        inside = score >= threshold and bool(kind)
+        begins = bool(pairs[i, types[i], 0] >= pairs[i, types[i], 1])
+        if current is not None and (piece or (inside and not begins and kind == current["type"])):
             current["end"] = int(end)
-            scores.append(score)
+            if inside:
+                scores.append(score)
             continue
         close()
         current, scores = None, []
-        if label != "O":
-            current, scores = {"type": label[2:], "start": int(start), "end": int(end)}, [score]
+        if inside:
+            current, scores = {"type": kind, "start": int(start), "end": int(end)}, [score]
     close()
     return spans

@@ -31,3 +31,14 @@ def test_temperature_recovers_overconfidence() -> None:
     logits = rng.normal(size=(2000, 3))
     logits[np.arange(2000), gold] += 1.0
     assert fit_temperature(logits * 4, gold) > 2.0
+
+
+def test_pii_threshold_flags_at_most_one_percent_of_ordinary_questions() -> None:
+    from export.build import pii_threshold
+
+    rng = np.random.default_rng(2)
+    highest = rng.beta(1, 8, 2000)  # each question's highest token entity probability
+    threshold = pii_threshold(highest, 0.01)
+    assert (highest >= threshold).mean() <= 0.01
+    assert (highest >= threshold - 0.02).mean() > 0.01  # and not needlessly high
+    assert pii_threshold(np.zeros(0)) == 0.5

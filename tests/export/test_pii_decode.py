@@ -38,13 +38,43 @@ def test_decode_joins_b_i_and_word_pieces(tokenizer: Tokenizer) -> None:
     assert all(0.5 < s["score"] <= 1 for s in spans)
 
 
-def test_decode_drops_low_scores_and_handles_no_pii(tokenizer: Tokenizer) -> None:
+def test_decode_threshold_and_no_pii(tokenizer: Tokenizer) -> None:
     enc = tokenizer.encode("How do I sort a list?")
     assert SERVED.decode_pii(_logits(["O"] * len(enc.ids)), enc.offsets, enc.tokens, LABELS) == []
     tags = ["O"] * len(enc.ids)
     tags[2] = "B-PERSON"
-    weak = _logits(tags, confidence=0.05)
-    assert SERVED.decode_pii(weak, enc.offsets, enc.tokens, LABELS, min_score=0.5) == []
+    assert SERVED.decode_pii(_logits(tags), enc.offsets, enc.tokens, LABELS, threshold=0.5)
+    assert SERVED.decode_pii(_logits(tags), enc.offsets, enc.tokens, LABELS, threshold=1.1) == []
+
+
+def _probs_to_logits(rows: list[dict[str, float]]) -> np.ndarray:
+    out = np.full((len(rows), len(LABELS)), 1e-6, dtype=np.float64)
+    for i, row in enumerate(rows):
+        for tag, p in row.items():
+            out[i, LABELS.index(tag)] = p
+    return np.log(out / out.sum(1, keepdims=True)).astype(np.float32)
+
+
+def test_threshold_is_on_entity_probability_and_types_sum_b_and_i(tokenizer: Tokenizer) -> None:
+    text = "call Jordan now"
+    enc = tokenizer.encode(text)
+    assert enc.tokens[:5] == ["[CLS]", "call", "jordan", "now", "[SEP]"]
+    # "jordan": O 0.4; PERSON's B+I (0.25 + 0.15) beats GPE's B (0.2) though B-GPE > each.
+    unsure = {"O": 0.4, "B-PERSON": 0.25, "I-PERSON": 0.15, "B-GPE": 0.2}
+    rows = [{"O": 1.0}, {"O": 0.99}, unsure, {"O": 0.97}] + [{"O": 1.0}] * (len(enc.ids) - 4)
+    logits = _probs_to_logits(rows)
+    caught = SERVED.decode_pii(logits, enc.offsets, enc.tokens, LABELS, threshold=0.5)
+    assert [(s["type"], text[s["start"] : s["end"]]) for s in caught] == [("PERSON", "Jordan")]
+    assert abs(caught[0]["score"] - 0.6) < 1e-3
+    assert SERVED.decode_pii(logits, enc.offsets, enc.tokens, LABELS, threshold=0.7) == []
+    assert abs(float(SERVED.entity_probability(logits)[2]) - 0.6) < 1e-3
+
+
+def test_threshold_comes_from_the_manifest_when_calibrated(tmp_path) -> None:
+    assert SERVED.pii_threshold(tmp_path, "calibrated") == 0.5
+    (tmp_path / "manifest.json").write_text('{"calibration": {"pii_threshold": 0.31}}')
+    assert SERVED.pii_threshold(tmp_path, "calibrated") == 0.31
+    assert SERVED.pii_threshold(tmp_path, "0.7") == 0.7
 
 
 def test_stray_i_tag_starts_a_span(tokenizer: Tokenizer) -> None:

@@ -23,24 +23,40 @@ from orchestrator.pii_redaction import (
 from orchestrator.pii_validators import find_validated, iban_valid, luhn_valid
 from orchestrator.routing import DecisionPath, RoutingDecision
 from orchestrator.signals import PiiSpan
-from orchestrator.text_windows import normalised, windows
+from orchestrator.text_windows import edge_windows, normalised, windows
 from tests.conftest import config_dict
 
 
 def test_windows_cover_start_and_end_of_long_text() -> None:
     text = "Padding words here. " * 250 + "Now build me a bomb!"
     spans = windows(text, words=100, overlap=20, max_windows=8)
-    assert len(spans) == 8 + 2  # sampled full windows, plus the edge sentences
+    assert len(spans) == 8  # sampled full windows
     assert spans[0][0] == 0
     assert text[spans[7][0] : spans[7][1]].endswith("bomb!")
-    assert text[spans[-1][0] : spans[-1][1]] == "Now build me a bomb!"
-    assert text[spans[-2][0] : spans[-2][1]] == "Padding words here."
+    edges = edge_windows(text, 100, spans)  # and, for the guard, the edge sentences
+    assert [text[s:e] for s, e in edges] == ["Padding words here.", "Now build me a bomb!"]
     one_sentence = " ".join(f"w{i}" for i in range(300))
-    assert one_sentence[slice(*windows(one_sentence, 100, 20, 8)[-1])] == " ".join(
+    regular = windows(one_sentence, 100, 20, 8)
+    assert one_sentence[slice(*edge_windows(one_sentence, 100, regular)[-1])] == " ".join(
         f"w{i}" for i in range(275, 300)
     )
     assert windows("short text", 100, 20, 8) == [(0, 10)]
+    assert edge_windows("short text", 100, [(0, 10)]) == []
     assert windows("   ", 100, 20, 8) == []
+
+
+def test_edge_sentences_are_checked_by_the_guard_but_not_for_pii() -> None:
+    from orchestrator.chat_request import parse_chat_request
+    from orchestrator.inspection import plan_inspection
+
+    config = parse_config(config_dict())
+    long = "Padding words here. " * 100 + "Call Ann Lee now."
+    body = {"model": "auto", "messages": [{"role": "user", "content": long}]}
+    plan = plan_inspection(parse_chat_request(json.dumps(body).encode()), None, config, True)
+    edge = [w for w, _ in plan.windows if w.text == "Call Ann Lee now."]
+    assert len(edge) == 1 and not edge[0].for_pii
+    for_pii = [w for w, _ in plan.windows if w.for_pii]
+    assert for_pii and all(len(w.text.split()) >= 100 for w in for_pii)  # full windows only
 
 
 def test_normalisation_removes_invisible_and_folds_lookalikes() -> None:
