@@ -150,7 +150,12 @@ def main() -> None:
     sections = [
         f"router_encoder version {latest.name} ({manifest.get('kind')}, precision "
         f"{manifest.get('precision', 'fp32')}); ONNX files: {', '.join(onnx_files)}."
-        + ("" if len(onnx_files) > 1 else " No int8 file in this version: fp32 only.")
+        + (
+            ""
+            if len(onnx_files) > 1
+            else f" The version holds one graph, the served {manifest.get('precision', 'fp32')}"
+            " one (the fp32/int8 comparison is in export/REPORT.md)."
+        )
         + " Texts ~64 tokens; latency ms at the client (gRPC, all four outputs)."
     ]
     rows = []
