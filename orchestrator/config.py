@@ -108,7 +108,9 @@ class PiiConfig(StrictModel):
         "US_SSN": PiiTypeRule(source="validator"),
         "IP_ADDRESS": PiiTypeRule(source="validator"),
         "EMAIL_ADDRESS": PiiTypeRule(source="either"),
-        "PHONE_NUMBER": PiiTypeRule(source="either"),
+        # The model also tags order ids and other digit runs as phone numbers ("order 1234
+        # 5678"); only the phone format decides (international formats it lacks are missed).
+        "PHONE_NUMBER": PiiTypeRule(source="validator"),
     }
     allow_explicit_reroute: bool = Field(
         False, description="reroute a request for an explicit model instead of blocking it"

@@ -16,13 +16,14 @@ def overlaps(a: PiiEntity, b: PiiEntity) -> bool:
 def combine(text: str, model_spans: Iterable[PiiSpan], config: PiiConfig) -> list[PiiEntity]:
     """Per type, `source` says who must find a span: the model, a validator, either or both.
 
-    Model spans below `min_score` are ignored. Where both found the same place, one entity is
-    kept with source "model+validator".
+    Model spans below `min_score`, or with fewer than two letters or digits (a stray "." the
+    tagger marked), are ignored. Where both found the same place, one entity is kept with
+    source "model+validator".
     """
     model = [
         PiiEntity(s.type, s.start, s.end, s.score, "model")
         for s in model_spans
-        if s.score >= config.min_score
+        if s.score >= config.min_score and sum(c.isalnum() for c in text[s.start : s.end]) >= 2
     ]
     validated = find_validated(text)
 

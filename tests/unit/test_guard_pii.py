@@ -223,3 +223,13 @@ def test_blocked_answers_error_completion_and_stream() -> None:
     )
     rebuilt = completion_from_sse(streamed.body)
     assert rebuilt is not None and rebuilt["choices"][0]["finish_reason"] == "content_filter"
+
+
+def test_model_digit_runs_and_stray_marks_are_not_pii_on_their_own() -> None:
+    text = "Write a poem about order 1234 5678 arriving late. Call 415-555-0100."
+    model = [
+        PiiSpan("PHONE_NUMBER", 25, 34, 0.95),  # what the tagger says of "1234 5678"
+        PiiSpan("ORGANIZATION", 48, 49, 0.9),  # a lone "."
+    ]
+    found = [(e.type, text[e.start : e.end]) for e in combine(text, model, PiiConfig())]
+    assert found == [("PHONE_NUMBER", "415-555-0100")]
