@@ -66,7 +66,8 @@ OPPOSITES = [
     ("get got gotten", "set"),
     ("save", "load"), ("enter", "exit leave"), ("join", "leave quit"), ("merge", "split"),
     ("pass", "fail"), ("succeed", "fail"), ("freeze froze frozen", "thaw melt"),
-    ("inhale", "exhale"),
+    ("inhale", "exhale"), ("tighten tight", "loosen loose"),
+    ("arrival arrivals", "departure departures"),
     ("login log-in sign-in", "logout log-out sign-out"), ("arrive", "depart leave"),
     ("attack", "defend"), ("rise rose risen", "fall fell fallen sink sank sunk"),
     ("gain", "lose lost loss"),
@@ -181,8 +182,27 @@ GAZETTEER = NAMES | UNITS
 ALIASES = {
     "go": "golang", "js": "javascript", "ts": "typescript", "py": "python",
     "k8s": "kubernetes", "postgres": "postgresql", "node": "nodejs", "node.js": "nodejs",
-    "cpp": "c++", "csharp": "c#", "osx": "macos", "mac": "macos",
+    "cpp": "c++", "csharp": "c#", "osx": "macos", "mac": "macos", "win": "windows",
+    "2fa": "two-factor", "mfa": "multi-factor", "us": "usa", "nyc": "new-york",
+    "tbsp": "tablespoon", "tsp": "teaspoon", "oz": "ounce", "lbs": "pound", "lb": "pound",
+    "km": "kilometer", "kg": "kilogram", "cm": "centimeter", "mm": "millimeter",
+    "ml": "milliliter", "hrs": "hour", "hr": "hour",
 }  # fmt: skip
+
+# Endings that make a name's adjective or demonym (Africa/African, Germany/German,
+# Japan/Japanese): the same named thing, reworded.
+NAME_DERIVATIONS = ("n", "an", "ian", "ese", "ish", "ic", "ern", "s", "y")
+
+# Words that carry no content: two queries whose other words agree ask the same thing.
+FUNCTION_WORDS = frozenset(
+    """
+    a an the is are was were be been being am do does did doing done i me my mine you your
+    we our us they them their it its he she his her this that these those there here what
+    which who whom whose when where why how can could should would will shall may might must
+    to of in on at by for with from as about into onto over than then so if or and but
+    please tell explain show give some any way ways best good get
+    """.split()
+)
 
 # Words after which the next named thing is a direction (from A to B, bigger than B).
 DIRECTION_MARKERS = {"to": "to", "into": "to", "from": "from", "than": "than", "per": "per"}

@@ -22,7 +22,9 @@ queries pin down exactly and refuses the hit on any difference:
   more/fewer, over/under, read/write, ...; a pole may have several words, and comparative
   and superlative forms count: warmest/coldest) and the other to the other pole, or both
   name the pair in swapped order around a direction word ("uppercase to lowercase"), or one
-  adds a negating prefix to the other's word (install/uninstall, legal/illegal).
+  adds a negating prefix to the other's word (install/uninstall, legal/illegal), or a word
+  only one query has is a WordNet antonym of a word only the other has (tighten/loosen,
+  promote/demote; data/wordnet_antonyms.tsv, with adjectives' similar words: huge/tiny).
 
 It is deliberately one-sided: a paraphrase it refuses is a miss (the backend answers),
 while a look-alike it lets through is a wrong answer. It is a pure function of two strings,
@@ -31,6 +33,7 @@ with no model, so it costs microseconds and its verdicts are explainable (`misma
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -39,8 +42,10 @@ from functools import lru_cache
 from orchestrator.cache.lexicon import (
     ALIASES,
     DIRECTION_MARKERS,
+    FUNCTION_WORDS,
     GAZETTEER,
     INFIX_SYMBOLS,
+    NAME_DERIVATIONS,
     NEGATING_PREFIXES,
     NEGATING_SUFFIXES,
     NEGATIONS,
@@ -54,6 +59,7 @@ from orchestrator.cache.lexicon import (
     UNIT_WORDS,
     UNITS,
 )
+from orchestrator.cache.wordnet import are_antonyms
 
 TOKEN = re.compile(
     r"[A-Za-z][A-Za-z0-9]*(?:['.\-][A-Za-z0-9]+)*(?:\+\+|#)?"  # words, GPT-4, c++, c#
@@ -64,6 +70,13 @@ QUOTED = re.compile(r"(?<![A-Za-z])['\"`“‘]([^'\"`”’]{1,60})['\"`”’]
 SENTENCE_END = frozenset(".?!:;\n")
 SYMMETRIC = frozenset({"and", "or", "between", "vs", "versus", "with", "compare", "both", "&"})
 SKIPPABLE = frozenset({"the", "a", "an", "my", "your", "our", "their", "its"})
+ACRONYM_FILLERS = frozenset({"of", "and", "the", "for", "&"})
+OPERATOR_NOUNS = frozenset({"difference", "sum", "product", "quotient", "remainder"})
+# Spellings folded before tokenizing: "°F" is Fahrenheit, "401(k)" is "401k", and a known
+# name glued to its version ("python3", "win11") is the name and the number.
+DEGREES = re.compile(r"°\s*([FCfc])\b")
+LETTER_IN_PARENS = re.compile(r"(\d)\(([a-z])\)")
+GLUED_VERSION = re.compile(r"\b([A-Za-z]{2,})(\d{1,2})\b")
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(UNIT_WORDS)} | {
@@ -107,6 +120,10 @@ class Signature:
     directions_marked: bool  # any direction word at all (to, into, from, than)
     symmetric: bool
     plain_words: Counter[str]  # everything but the named things, to recognise a pure swap
+    joined: frozenset[str]  # neighbours joined ("new york" -> "new-york"), to match aliases
+    sequence: tuple[str, ...]  # every word in order, to spell out acronyms
+    acronyms: tuple[tuple[str, str], ...]  # (name, as written) for names in capitals: GDP
+    content: frozenset[str]  # the words that are neither names nor function words
 
 
 def same_meaning(cached_query: str, new_query: str) -> bool:
@@ -126,7 +143,8 @@ def mismatch(a: str, b: str) -> str | None:
             return "operand order"
     if sa.negated != sb.negated:
         return "negation"
-    if _unmatched(sa, sb) or _unmatched(sb, sa):
+    only_a, only_b = _unmatched(sa, sb), _unmatched(sb, sa)
+    if (only_a and only_b) or _adds_detail(only_a, sa, sb) or _adds_detail(only_b, sb, sa):
         return "entities"
     if _order_differs(sa, sb):
         return "entity order"
@@ -143,35 +161,47 @@ def mismatch(a: str, b: str) -> str | None:
         return "opposites"
     if _opposite_prefixes(sa.words, sb.words) or _opposite_prefixes(sb.words, sa.words):
         return "opposites"
+    if _small_edit(sa, sb) and _antonym_in_place(sa.sequence, sb.sequence):
+        return "opposites"
     return None
 
 
 @lru_cache(maxsize=8192)
 def signature(text: str) -> Signature:
     text = text.replace("’", "'").replace("‘", "'")
+    text = DEGREES.sub(lambda m: " fahrenheit" if m[1] in "Ff" else " celsius", text)
+    text = LETTER_IN_PARENS.sub(r"\1\2", text)
+    text = GLUED_VERSION.sub(_unglue, text)
     matches = list(TOKEN.finditer(text))
     raw = [m.group(0) for m in matches]
     lower = [_normal(t) for t in raw]
     numbers = _numbers(lower)
     quoted = {_normal(w) for q in QUOTED.findall(text) for w in TOKEN.findall(q)}
     entities: list[str] = []
+    acronyms: set[tuple[str, str]] = set()
     for i, (token, word) in enumerate(zip(raw, lower, strict=True)):
         starts = _starts_sentence(text, matches[i].start())
         name = _unit_base(ALIASES.get(word, word))
         if name not in entities and (word in quoted or _is_entity(token, word, starts)):
             entities.append(name)
+            if 2 <= len(token) <= 6 and token.isalpha() and token.isupper():
+                acronyms.add((name, word))
     operators = _operators(lower)
     opposites: dict[int, tuple[int, int, int]] = {}
-    for word in lower:
+    pieces = [p for w in lower for p in ([w, *w.split("-")] if "-" in w else [w])]
+    for word in pieces:
         for pair, side in _OPPOSITE_SIDES.get(word, ()):
             zero, one, first = opposites.get(pair, (0, 0, side))
             opposites[pair] = (zero + (side == 0), one + (side == 1), first)
     return Signature(
-        words=frozenset(lower) | {ALIASES.get(w, _unit_base(w)) for w in lower},
+        words=_word_forms(lower),
+        joined=frozenset(f"{a}-{b}" for a, b in itertools.pairwise(lower)),
         numbers=tuple(numbers),
         operators=frozenset(operators),
         negated=any(
-            w in NEGATIONS or w.endswith("n't") or w.endswith(NEGATING_SUFFIXES) for w in lower
+            (w in NEGATIONS or w.endswith("n't") or w.endswith(NEGATING_SUFFIXES))
+            and not _question_tag(lower, i)
+            for i, w in enumerate(lower)
         ),
         entities=tuple(entities),
         units=frozenset(e for e in entities if e in UNITS),
@@ -180,7 +210,65 @@ def signature(text: str) -> Signature:
         directions_marked=any(w in DIRECTION_MARKERS for w in lower),
         plain_words=Counter(w for w in lower if w not in entities),
         symmetric=any(w in SYMMETRIC for w in lower) or "," in text,
+        sequence=tuple(lower),
+        acronyms=tuple(sorted(acronyms)),
+        content=frozenset(
+            w for w in lower if w not in FUNCTION_WORDS and w not in entities and w.isalpha()
+        ),
     )
+
+
+def _small_edit(a: Signature, b: Signature) -> bool:
+    """At most two content words changed on each side: the shape of a look-alike, where an
+    antonym swaps in place. A reworded query may hold an antonym in another construction
+    ("speed up my slow computer" / "make a sluggish PC faster")."""
+    return len(a.content - b.words) <= 2 and len(b.content - a.words) <= 2
+
+
+def _antonym_in_place(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """A word only `a` has and a WordNet antonym only `b` has, with a neighbour in common
+    ("I [tighten] a" / "I [loosen] a"): one swapped in for the other."""
+    a_words, b_words = _pieces(a), _pieces(b)
+    only_a, only_b = set(a_words) - set(b_words), set(b_words) - set(a_words)
+    for x, x_near in _neighbours(a_words, only_a).items():
+        for y, y_near in _neighbours(b_words, only_b).items():
+            if x_near & y_near and are_antonyms(x, y):
+                return True
+    return False
+
+
+def _pieces(words: tuple[str, ...]) -> list[str]:
+    """The words in order, hyphenated ones split ("highest-paying" -> "highest", "paying")."""
+    return [p for w in words for p in w.split("-") if p]
+
+
+def _neighbours(words: list[str], wanted: set[str]) -> dict[str, set[str]]:
+    near: dict[str, set[str]] = {}
+    for i, word in enumerate(words):
+        if word in wanted:
+            before = words[i - 1] if i else "^"
+            after = words[i + 1] if i + 1 < len(words) else "$"
+            near.setdefault(word, set()).update({("<", before), (">", after)})
+    return near
+
+
+def _word_forms(lower: list[str]) -> frozenset[str]:
+    """Each word, its alias or unit base, and the parts of a hyphenated word or alias
+    ("new-york")."""
+    forms = set(lower) | {ALIASES.get(w, _unit_base(w)) for w in lower}
+    forms |= {part for w in list(forms) if "-" in w for part in w.split("-") if part}
+    return frozenset(forms)
+
+
+def _unglue(match: re.Match[str]) -> str:
+    name = match[1].lower()
+    known = name in GAZETTEER or name in ALIASES
+    return f"{match[1]} {match[2]}" if known else match[0]
+
+
+def _question_tag(words: list[str], i: int) -> bool:
+    """ "... or not" closing a question asks yes or no; it negates nothing."""
+    return words[i] == "not" and i == len(words) - 1 and i > 0 and words[i - 1] == "or"
 
 
 def _normal(token: str) -> str:
@@ -208,9 +296,14 @@ def _is_entity(token: str, word: str, starts_sentence: bool) -> bool:
     if word in GAZETTEER or token.endswith(("++", "#")):
         return True
     if any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
-        return not (token[0].isdigit() and word.lstrip("0123456789,.") in ORDINAL_SUFFIXES)
+        suffix = word.lstrip("0123456789,.")
+        return not (token[0].isdigit() and (suffix in ORDINAL_SUFFIXES or suffix == "k"))
     if not token[0].isalpha() or token == "I" or token.startswith("I'"):
         return False  # "I", "I'm", "I've"
+    if word in ORDINALS:
+        return False  # "the First World War": an ordinal, compared as a number
+    if len(token) == 1:
+        return False  # "big O", "plan B": a letter, not a name (C and R are in GAZETTEER)
     if any(c.isupper() for c in token[1:]):
         return True  # acronyms and inner capitals: API, iOS, OpenAI
     # A capital at a sentence start says nothing (known names were caught above).
@@ -239,6 +332,8 @@ def _numbers(words: list[str]) -> list[float]:
             suffix = word[len(digits) :]
             if not suffix or suffix in ORDINAL_SUFFIXES:
                 found.append(float(digits.replace(",", "")))
+            elif suffix == "k":  # 300k
+                found.append(float(digits.replace(",", "")) * 1000)
     close_run()
     return found
 
@@ -269,8 +364,16 @@ def _operators(words: list[str]) -> set[str]:
         elif word in OPERATOR_WORDS:
             if word == "square" and i + 1 < len(words) and words[i + 1] == "root":
                 continue
+            if word in OPERATOR_NOUNS and not _number_follows(words, i):
+                continue  # "the difference between a Roth and a traditional 401(k)"
             found.add(OPERATOR_WORDS[word])
     return found
+
+
+def _number_follows(words: list[str], i: int) -> bool:
+    """ "difference between 17 and 4", "sum of 3 and 5": the noun names arithmetic."""
+    j = i + 1 + (i + 1 < len(words) and words[i + 1] in {"between", "of"})
+    return j < len(words) and _is_number(words[j])
 
 
 def _directions(words: list[str], entities: set[str]) -> Counter[tuple[str, str]]:
@@ -291,9 +394,58 @@ def _marked(directions: Counter[tuple[str, str]], marker: str) -> Counter[str]:
     return Counter({target: n for (m, target), n in directions.items() if m == marker})
 
 
-def _unmatched(a: Signature, b: Signature) -> bool:
-    """A named thing of `a` that `b` lacks; a unit counts only when `b` names units too."""
-    return any(e not in b.words and (e not in UNITS or b.units) for e in a.entities)
+def _unmatched(a: Signature, b: Signature) -> list[str]:
+    """The named things of `a` that `b` lacks; a unit counts only when `b` names units too.
+    Words of `a` that spell out an acronym of `b` ("United States" for "US") are named in `b`."""
+    written = dict(a.acronyms)
+    covered = {w for _, acronym in b.acronyms for w in _spelling(acronym, a.sequence)}
+    return [
+        e
+        for e in a.entities
+        if (e not in UNITS or b.units)
+        and e not in covered
+        and not _names(b, e)
+        and not (e in written and _spelling(written[e], b.sequence))
+    ]
+
+
+def _names(b: Signature, name: str) -> bool:
+    """Whether query `b` mentions `name`: the word itself in any case or hyphenation, or its
+    adjective or demonym."""
+    if name in b.words or name in b.joined:
+        return True
+    folded = name.replace("-", "")
+    return any(
+        word.replace("-", "") == folded or _derived(name, word) or _derived(word, name)
+        for word in b.words
+    )
+
+
+def _derived(short: str, long: str) -> bool:
+    """`long` is `short` with a name ending (Africa/African, Japan/Japanese, China/Chinese)."""
+    if len(short) < 4 or len(long) <= len(short):
+        return False
+    for stem in (short, short[:-1] if short[-1] in "aey" else short):
+        if long.startswith(stem) and long[len(stem) :] in NAME_DERIVATIONS:
+            return True
+    return False
+
+
+def _spelling(acronym: str, words: tuple[str, ...]) -> set[str]:
+    """The words of `words` whose initials spell `acronym` ("gross domestic product" for
+    "gdp"), fillers between them allowed; empty when none do."""
+    kept = [w for w in words if w not in ACRONYM_FILLERS and w[0].isalpha()]
+    for start in range(len(kept) - len(acronym) + 1):
+        run = kept[start : start + len(acronym)]
+        if "".join(w[0] for w in run) == acronym and all(len(w) > 1 for w in run):
+            return set(run)
+    return set()
+
+
+def _adds_detail(extra: list[str], a: Signature, b: Signature) -> bool:
+    """`a` names things `b` lacks and otherwise says what `b` says: a narrower question
+    ("install Docker on Ubuntu" / "install Docker"), not a rewording."""
+    return bool(extra) and not b.content - a.words
 
 
 def _order_differs(a: Signature, b: Signature) -> bool:

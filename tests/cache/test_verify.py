@@ -116,3 +116,53 @@ def test_opposite_prefixes_and_merged_poles(a: str, b: str, reason: str) -> None
 )
 def test_contractions_plural_units_and_one_pole_pass(a: str, b: str) -> None:
     assert same_meaning(a, b), mismatch(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What is the longest river in Africa?", "Which African river is the longest?"),
+        ("What is Germany's GDP?", "gross domestic product of Germany"),
+        ("Who was the first President of the United States?", "first US president?"),
+        ("How do I take a screenshot on Windows 11?", "how to screenshot on win 11"),
+        ("Is eating raw cookie dough actually safe?", "raw cookie dough safe to eat or not?"),
+        ("Roth 401(k) or a traditional 401(k)?", "roth 401k vs traditional 401k"),
+        ("Water's boiling point in Fahrenheit", "water boiling temp in °F"),
+        ("What is the tallest mountain in the world?", "Which mountain is the highest on Earth?"),
+        ("Monthly payment on a $300,000 loan", "monthly payment for a 300k loan"),
+        ("Time complexity of binary search", "binary search big O time complexity"),
+        # an antonym pair held in other constructions, not swapped in place
+        (
+            "What's the best way to store fresh herbs?",
+            "How should I keep fresh herbs so they last?",
+        ),
+    ],
+)
+def test_names_reworded_and_formats_folded_pass(a: str, b: str) -> None:
+    assert same_meaning(a, b), mismatch(a, b)
+    assert same_meaning(b, a), mismatch(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        ("How do I install Docker?", "How do I install Docker on Ubuntu?", "entities"),
+        ("Monthly payment on a $300,000 loan", "monthly payment for a 400k loan", "numbers"),
+        ("How do I tighten a loose screw?", "How do I loosen a tight screw?", "opposites"),
+        (
+            "How do I promote an employee fairly?",
+            "How do I demote an employee fairly?",
+            "opposites",
+        ),
+        ("Is the lens concave?", "Is the lens convex?", "opposites"),
+        ("What is the highest-paying job?", "What is the lowest-paying job?", "opposites"),
+        (
+            "Where do international arrivals go?",
+            "Where do international departures go?",
+            "opposites",
+        ),
+    ],
+)
+def test_added_names_and_wordnet_antonyms_are_refused(a: str, b: str, reason: str) -> None:
+    assert mismatch(a, b) == reason
+    assert mismatch(b, a) == reason
