@@ -4,7 +4,10 @@ The export report scores the heads alone; this runs what a request meets: window
 every message, NFKC folding, the pattern rules, the guard threshold from config/config.yaml,
 and for PII the model's spans combined with the checksum/format validators. Data: the TEST
 split that `export` holds out (same seeds), plus each held-out attack hidden after ~600
-words of benign padding.
+words of benign padding, and bench/data/guard_holdout.jsonl: 200 attacks and 120 benign
+look-alikes written on 2026-11-22 by a helper session that saw neither the training data
+nor the guard code (two of the training file `handwritten_guard_train.jsonl`'s rows that
+came close to it were removed from that file, not from this one).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from orchestrator.signals import EncoderClient
 from stack.triton import TritonServer
 
 ORDINARY = {"mmlu", "gsm8k", "mt_bench"}
+HOLDOUT = Path(__file__).with_name("data") / "guard_holdout.jsonl"
 BATCH = 32
 
 
@@ -66,7 +70,9 @@ def padded(attack: str, filler: str) -> str:
     return " ".join((words * (600 // max(1, len(words)) + 1))[:600]) + " " + attack
 
 
-async def measure(config: RouterConfig, url: str, limit: int) -> str:
+async def measure(config: RouterConfig, url: str, limit: int | None) -> str:
+    """`limit` caps each group; None takes every test row (a prefix of the split is not a
+    sample: its first 1,000 ordinary rows are MMLU only, from 9 of the 14 categories)."""
     test = build_splits(BuildOptions().data())["test"]
     benign = GUARD_LABELS.index("benign")
     attacks = [e for e in test if e.guard not in (-1, benign)][:limit]
@@ -74,6 +80,11 @@ async def measure(config: RouterConfig, url: str, limit: int) -> str:
     instructions = [e for e in test if e.source == "instructions"][:limit]
     pii = [e for e in test if e.pii_spans][:limit]
     filler = " ".join(e.text for e in ordinary[:20])
+    independent = [json.loads(line) for line in HOLDOUT.open()]
+    by_label = {
+        label: [r["text"] for r in independent if r["label"] == label]
+        for label in ("jailbreak", "prompt_injection", "harmful", "benign")
+    }
     encoder = EncoderClient(url, config.triton.model, 60)
     await encoder.wait_ready(120)
     groups = {
@@ -83,6 +94,7 @@ async def measure(config: RouterConfig, url: str, limit: int) -> str:
         "ordinary questions (MMLU, GSM8K, MT-Bench)": [e.text for e in ordinary],
         "benign instructions (held-out templates)": [e.text for e in instructions],
         "PII sentences (held-out templates)": [e.text for e in pii],
+        **{f"independent set: {label}": texts for label, texts in by_label.items()},
     }
     verdicts = {name: await inspect_all(texts, encoder, config) for name, texts in groups.items()}
     await encoder.close()
@@ -130,7 +142,9 @@ async def measure(config: RouterConfig, url: str, limit: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--limit", type=int, default=1000, help="texts per group at most")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="texts per group at most (0: every test row)"
+    )
     parser.add_argument("--no-append", action="store_true")
     args = parser.parse_args()
     started = load()
@@ -139,7 +153,7 @@ def main() -> None:
         server = TritonServer(log_path=Path(tmp) / "triton.log")
         server.start(wait_for=(config.triton.model,))
         try:
-            body = asyncio.run(measure(config, server.grpc_url, args.limit))
+            body = asyncio.run(measure(config, server.grpc_url, args.limit or None))
         finally:
             server.stop()
     print(body)

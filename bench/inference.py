@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +37,14 @@ OUTPUTS = ("EMBEDDING", "CATEGORY_PROBS", "GUARD_PROBS", "PII_SPANS")
 
 
 def variant_repository(
-    target: Path, dynamic: bool = True, onnx_file: str = "model.onnx", version: str | None = None
+    target: Path,
+    dynamic: bool = True,
+    onnx_file: str = "model.onnx",
+    version: str | None = None,
+    edit: Callable[[str], str] | None = None,
 ) -> Path:
-    """A model repository with one version (the latest, or `version`) and an edited config."""
+    """A model repository with one version (the latest, or `version`) and an edited config
+    (`edit` rewrites the config text last)."""
     latest = REPOSITORY / MODEL_NAME / version if version else latest_version_dir()
     assert latest is not None and latest.is_dir(), f"no router_encoder version {version or ''}"
     model_dir = target / MODEL_NAME
@@ -53,7 +59,7 @@ def variant_repository(
     config = re.sub(
         r'(key: "onnx_file", value: \{ string_value: ")[^"]*(")', rf"\g<1>{onnx_file}\2", config
     )
-    (model_dir / "config.pbtxt").write_text(config)
+    (model_dir / "config.pbtxt").write_text(edit(config) if edit else config)
     return target
 
 

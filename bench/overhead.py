@@ -56,6 +56,7 @@ class Cell:
     cpu_s: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     cache: Counter[str] = field(default_factory=Counter)
     paths: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # "status: error body" -> count
 
     def ms(self, kind: str | None = None) -> list[float]:
         return [m for m, status, k in self.samples if status == 200 and kind in (None, k)]
@@ -140,13 +141,17 @@ class Client:
             async with self.session.post(
                 self.urls[path] + "/v1/chat/completions", json=body
             ) as response:
-                await response.read()
+                payload = await response.read()
                 status = response.status
+                if cell is not None and status != 200:
+                    cell.failures[f"{status}: {payload[:160].decode(errors='replace')}"] += 1
                 if cell is not None:
                     cell.cache[response.headers.get("x-router-cache", "-")] += 1
                     cell.paths[response.headers.get("x-router-decision-path", "-")] += 1
-        except (aiohttp.ClientError, TimeoutError):
+        except (aiohttp.ClientError, TimeoutError) as error:
             status = -1
+            if cell is not None:
+                cell.failures[f"no response: {error!r}"[:200]] += 1
         if cell is not None:
             cell.samples.append(((time.perf_counter() - started) * 1000, status, kind))
 
@@ -250,6 +255,11 @@ def cell_table(cells: dict[tuple[str, int, str], Cell]) -> str:
                 " ".join(f"{k}:{v}" for k, v in sorted(routed.paths.items())),
             ]
         )
+    failures = [
+        f"- {size} c={concurrency} {path}: {n} x {what}"
+        for (size, concurrency, path), cell in cells.items()
+        for what, n in cell.failures.items()
+    ]
     header = [
         "prompt",
         "conc",
@@ -269,7 +279,8 @@ def cell_table(cells: dict[tuple[str, int, str], Cell]) -> str:
         "x-router-cache",
         "x-router-decision-path",
     ]
-    return table(header, rows)
+    errors = "\n\nErrors (status and the start of the body):\n" + "\n".join(failures)
+    return table(header, rows) + (errors if failures else "")
 
 
 def kind_table(cells: dict[tuple[str, int, str], Cell]) -> str:
@@ -334,12 +345,23 @@ async def cache_hits(client: Client, backend_url: str, count: int) -> str:
 
 
 async def memory(
-    client: Client, processes: Processes, checkpoints: list[int], served_before: int
+    client: Client,
+    processes: Processes,
+    checkpoints: list[int],
+    served_before: int,
+    metrics_port: int,
 ) -> str:
-    """RSS after N routed requests in total (short prompts, concurrency 32, mixed kinds)."""
+    """RSS after N routed requests in total (short prompts, concurrency 32, mixed kinds), with
+    the semantic cache's entry count: every cache-miss request stores its answer, so the cache
+    grows with the requests until `cache.max_entries`."""
+
+    def entries() -> str:
+        return f"{scrape(metrics_port).get(('llm_cache_entries_total', ()), 0):,.0f}"
+
     rows = []
+    failures: Counter[str] = Counter()
     served = served_before
-    rows.append(["before", served, fmt(processes.rss_mb("orchestrator")), ""])
+    rows.append(["before", served, fmt(processes.rss_mb("orchestrator")), "", entries()])
     rows[-1].append(fmt(processes.rss_mb("triton")))
     for target in checkpoints:
         if target > served:
@@ -350,6 +372,7 @@ async def memory(
             print(f"  memory: {served} routed requests", file=sys.stderr, flush=True)
             rate = f"{len(cell.samples) / (time.perf_counter() - started):.0f} req/s, "
             rate += f"{cell.errors} errors"
+            failures.update(cell.failures)
         else:
             rate = "(already served)"
         rows.append(
@@ -358,11 +381,15 @@ async def memory(
                 served,
                 fmt(processes.rss_mb("orchestrator")),
                 rate,
+                entries(),
                 fmt(processes.rss_mb("triton")),
             ]
         )
-    header = ["checkpoint", "routed requests", "orchestrator RSS MB", "phase", "Triton RSS MB"]
-    return table(header, rows)
+    header = ["checkpoint", "routed requests", "orchestrator RSS MB", "phase", "cache entries"]
+    header.append("Triton RSS MB")
+    errors = "".join(f"\n- {n} x {what}" for what, n in failures.items())
+    note = f"\n\nErrors (status and the start of the body):{errors}" if errors else ""
+    return table(header, rows) + note
 
 
 def cache_fill_mb(entries: int, scopes: int) -> float:
@@ -472,7 +499,7 @@ async def run(args: argparse.Namespace) -> str:
             after = scrape(metrics_port)
             served = sum(len(c.samples) for k, c in cells.items() if k[2] == "routed") + 40
             hits = await cache_hits(client, f"http://127.0.0.1:{backend_port}", args.hits)
-            mem = await memory(client, processes, args.memory, served)
+            mem = await memory(client, processes, args.memory, served, metrics_port)
         finally:
             await client.close()
         names = list(pids)

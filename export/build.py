@@ -22,7 +22,7 @@ from export.evaluate import evaluate_graph
 from export.features import encode, load_tokenizer
 from export.labels import CATEGORY_LABELS, GUARD_LABELS, PII_BIO_LABELS, PII_TYPES
 from export.latency import measure
-from export.metrics import ORDINARY_SOURCES, attack_scores, guard_threshold
+from export.metrics import ORDINARY_SOURCES, attack_scores, guard_threshold, rate_threshold
 from export.multitask import OUTPUT_NAMES, Heads, MultiTaskGraph
 from export.onnx_io import OPSET, export_onnx, max_abs_difference
 from export.quantize import quantize_int8
@@ -74,11 +74,9 @@ def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
 
 def pii_threshold(ordinary_max: np.ndarray, max_flagged: float = 0.015) -> float:
     """The lowest entity-probability threshold that flags at most `max_flagged` of ordinary
-    validation questions (a question is flagged when any token reaches it)."""
-    if not len(ordinary_max):
-        return 0.5
-    value = float(np.quantile(ordinary_max, 1.0 - max_flagged, method="higher"))
-    return round(min(0.95, max(0.05, float(np.nextafter(value, 1.0)))), 6)
+    validation questions (a question is flagged when any token reaches it), kept in
+    [0.05, 0.95]."""
+    return round(min(0.95, max(0.05, rate_threshold(ordinary_max, max_flagged))), 6)
 
 
 def _calibrate(model: MultiTaskGraph, val: list, tokenizer) -> dict:

@@ -51,13 +51,18 @@ def attack_scores(guard_probs: np.ndarray, benign_index: int = 0) -> np.ndarray:
     return 1.0 - guard_probs[:, benign_index]
 
 
+def rate_threshold(scores: np.ndarray, max_rate: float) -> float:
+    """Lowest threshold that at most `max_rate` of `scores` reach (0.5 when there are none)."""
+    ordered = np.sort(scores)
+    if len(ordered) == 0:
+        return 0.5
+    allowed = int(np.floor(max_rate * len(ordered)))
+    return float(ordered[len(ordered) - allowed - 1] + 1e-6)
+
+
 def guard_threshold(scores: np.ndarray, ordinary: np.ndarray, max_fpr: float = 0.01) -> float:
     """Lowest threshold whose false-positive rate on ordinary questions stays <= max_fpr."""
-    benign = np.sort(scores[ordinary])
-    if len(benign) == 0:
-        return 0.5
-    allowed = int(np.floor(max_fpr * len(benign)))
-    return float(benign[len(benign) - allowed - 1] + 1e-6)
+    return rate_threshold(scores[ordinary], max_fpr)
 
 
 def guard(

@@ -70,7 +70,7 @@ def security_result(signals: TextSignals, config: RouterConfig) -> dict[str, Any
 
 def text_verdict(signals: TextSignals, text: str, config: RouterConfig) -> GuardVerdict:
     """The guard's verdict on one text, the classifier's score plus the rules."""
-    return request_verdict([signals.guard], rule_hits(normalised(text)), config.guard)
+    return request_verdict([signals.guard], rule_hits(normalised(text), raw=text), config.guard)
 
 
 def checked_pii(signals: TextSignals, text: str, config: RouterConfig) -> list[dict[str, Any]]:

@@ -62,8 +62,10 @@ RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 TAG_CHARACTERS = re.compile("[\U000e0000-\U000e007f]")
 
 
-def rule_hits(text: str) -> list[RuleHit]:
+def rule_hits(text: str, raw: str | None = None) -> list[RuleHit]:
+    """Rules over `text` (normally the folded text); the tag-character rule looks at `raw`,
+    the text as sent, because folding decodes those characters away."""
     hits = [RuleHit(name, label) for name, label, pattern in RULES if pattern.search(text)]
-    if TAG_CHARACTERS.search(text):
+    if TAG_CHARACTERS.search(text if raw is None else raw):
         hits.append(RuleHit("invisible_tag_characters", "prompt_injection"))
     return hits

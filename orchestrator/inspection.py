@@ -83,7 +83,7 @@ def plan_inspection(
                 window = Window(i, start, text[start:end], for_pii=False)
                 plan.windows.append((window, plan.add(window.text)))
             folded = normalised(text)
-            plan.rule_hits.extend(rule_hits(folded))
+            plan.rule_hits.extend(rule_hits(folded, raw=text))
             if folded != text:  # invisible or look-alike characters: check what they hide
                 spans = windows(folded, g.window_words, g.window_overlap, g.max_windows)
                 for start, end in spans + edge_windows(folded, g.window_words, spans):

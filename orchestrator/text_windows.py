@@ -13,8 +13,13 @@ import unicodedata
 
 WORD = re.compile(r"\S+")
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n+|$)")
-# Zero-width and bidi controls, and the Unicode "tag" block used to hide ASCII instructions.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
+# Zero-width and bidi controls, and the Unicode "tag" block's controls.
+INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\U000e0000-\U000e001f\U000e007f]"
+)
+# Tag characters U+E0020..U+E007E mirror printable ASCII and render as nothing: "ASCII
+# smuggling" hides whole instructions in them, so they are read as the ASCII they encode.
+TAG_ASCII = re.compile("[\U000e0020-\U000e007e]+")
 
 
 def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple[int, int]]:
@@ -63,5 +68,7 @@ def edge_sentences(text: str, max_words: int) -> list[tuple[int, int]]:
 
 
 def normalised(text: str) -> str:
-    """NFKC folding (full-width and styled letters) with invisible characters removed."""
-    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
+    """NFKC folding (full-width and styled letters), invisible characters removed and tag
+    characters decoded to the ASCII they hide."""
+    revealed = TAG_ASCII.sub(lambda m: " " + "".join(chr(ord(c) - 0xE0000) for c in m[0]), text)
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", revealed))

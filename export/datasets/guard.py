@@ -10,6 +10,7 @@ from export.datasets import DATA_DIR, Example
 from export.datasets.benign_instructions import benign_instructions
 from export.labels import GUARD_LABELS
 from export.splits import assign
+from export.text import dedup_key
 
 SEED = 29
 JB = DATA_DIR / "jailbreak"
@@ -77,9 +78,18 @@ def benign_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
-def handwritten_rows() -> list[tuple[str, str, str]]:
-    path = DATA_DIR / "handwritten_guard.jsonl"
+def handwritten_rows(name: str = "handwritten_guard.jsonl") -> list[tuple[str, str, str]]:
+    path = DATA_DIR / name
     return [(r["text"], r["label"], "handwritten") for r in map(json.loads, path.open())]
+
+
+def train_only_rows(held_out: list[Example]) -> list[tuple[str, str, str]]:
+    """handwritten_guard_train.jsonl: written after the test split's misses were read, so it
+    only trains (a row sharing a dedup key with a validation or test row is dropped) and the
+    test split stays the corpora's and the first handwritten file's."""
+    taken = {dedup_key(e.text) for e in held_out}
+    rows = handwritten_rows("handwritten_guard_train.jsonl")
+    return [(t, label, "handwritten_train") for t, label, _ in rows if dedup_key(t) not in taken]
 
 
 def guard_splits(
@@ -96,6 +106,9 @@ def guard_splits(
             if window:
                 examples.append(Example(window, source, guard=GUARD_LABELS.index(label)))
         out[split] = examples
+    if handwritten:
+        for text, label, source in train_only_rows(out["val"] + out["test"]):
+            out["train"].append(Example(text, source, guard=GUARD_LABELS.index(label)))
     if instructions:
         # Template-generated benign instructions (see benign_instructions.py): training gets
         # its templates, validation and test the held-out ones, never the same prompt twice.

@@ -50,6 +50,10 @@ class TritonPythonModel:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads > 0:
             options.intra_op_num_threads = threads
+        # Spinning intra-op workers burn a core between parallel sections; with several
+        # instances on a small CPU they steal it from the other instance (config.pbtxt).
+        spinning = params.get("allow_spinning", "1").strip()
+        options.add_session_config_entry("session.intra_op.allow_spinning", spinning)
         wanted = params.get("ort_providers", "CPUExecutionProvider").split(",")
         available = set(ort.get_available_providers())
         providers = [p.strip() for p in wanted if p.strip() in available] or [
@@ -133,11 +137,14 @@ def bio_labels(types_csv: str) -> list[str]:
     return ["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))]
 
 
-def entity_probability(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(-1, keepdims=True))
+    return shifted / shifted.sum(-1, keepdims=True)
+
+
+def entity_probability(probs: np.ndarray) -> np.ndarray:
     """P(token is part of any entity) = 1 - P(O), per token: the score PII decisions use."""
-    shifted = logits - logits.max(-1, keepdims=True)
-    probs = np.exp(shifted)
-    return 1.0 - probs[..., 0] / probs.sum(-1)
+    return 1.0 - probs[..., 0]
 
 
 def decode_pii(
@@ -158,9 +165,8 @@ def decode_pii(
     the mean entity probability of the span's tokens that passed the threshold. Special and
     padding tokens have empty offsets and are skipped.
     """
-    shifted = logits - logits.max(-1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(-1, keepdims=True)
-    entity = 1.0 - probs[:, 0]
+    probs = softmax(logits)
+    entity = entity_probability(probs)
     pairs = probs[:, 1:].reshape(len(probs), -1, 2)  # (tokens, types, B/I)
     types = pairs.sum(-1).argmax(-1)
     spans: list[dict] = []

@@ -67,7 +67,7 @@ def test_threshold_is_on_entity_probability_and_types_sum_b_and_i(tokenizer: Tok
     assert [(s["type"], text[s["start"] : s["end"]]) for s in caught] == [("PERSON", "Jordan")]
     assert abs(caught[0]["score"] - 0.6) < 1e-3
     assert SERVED.decode_pii(logits, enc.offsets, enc.tokens, LABELS, threshold=0.7) == []
-    assert abs(float(SERVED.entity_probability(logits)[2]) - 0.6) < 1e-3
+    assert abs(float(SERVED.entity_probability(SERVED.softmax(logits))[2]) - 0.6) < 1e-3
 
 
 def test_threshold_comes_from_the_manifest_when_calibrated(tmp_path) -> None:
