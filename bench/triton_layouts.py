@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-import psutil
 import tritonclient.grpc as grpcclient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.inference import OUTPUTS, request, variant_repository
+from bench.overhead import Processes
 from bench.prompts import prompt
 from bench.report import append, load, table
 from export.repository import MODEL_NAME
@@ -60,26 +60,10 @@ def layout_config(instances: int, threads: int, spinning: bool):
     return edit
 
 
-def cpu_seconds(process: psutil.Process) -> dict[int, float]:
-    """CPU seconds per process of the tree (Triton and its Python-backend stubs)."""
-    found = {}
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            times = p.cpu_times()
-            found[p.pid] = times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return found
+def measure(url: str, triton: Processes, requests: int, clients: int) -> list[str]:
+    def cpu() -> float:
+        return triton.cpu()["triton"]
 
-
-def cpu_since(process: psutil.Process, before: dict[int, float]) -> float:
-    """CPU seconds used since `before` by the processes alive now (a stub that exits in
-    between, like the one Triton starts to read the config, must not count negative)."""
-    now = cpu_seconds(process)
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
-
-
-def measure(url: str, process: psutil.Process, requests: int, clients: int) -> list[str]:
     outputs = [grpcclient.InferRequestedOutput(n) for n in OUTPUTS]
     one = request([prompt("typical", 0)])
     windows = request([" ".join(prompt("long", i).split()[:120]) for i in range(8)])
@@ -89,12 +73,12 @@ def measure(url: str, process: psutil.Process, requests: int, clients: int) -> l
         client.infer(MODEL_NAME, windows, outputs=outputs)
     cells = []
     for inputs, count in ((one, requests), (windows, max(5, requests // 8))):
-        before, times = cpu_seconds(process), []
+        before, times = cpu(), []
         for _ in range(count):
             start = time.perf_counter()
             client.infer(MODEL_NAME, inputs, outputs=outputs)
             times.append(1000 * (time.perf_counter() - start))
-        cpu_ms = 1000 * cpu_since(process, before) / count
+        cpu_ms = 1000 * (cpu() - before) / count
         cells += [f"{np.percentile(times, 50):.1f}", f"{cpu_ms:.1f}"]
 
     def worker() -> None:
@@ -102,7 +86,7 @@ def measure(url: str, process: psutil.Process, requests: int, clients: int) -> l
         for _ in range(requests // 4):
             own.infer(MODEL_NAME, one, outputs=outputs)
 
-    before, started = cpu_seconds(process), time.perf_counter()
+    before, started = cpu(), time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
         thread.start()
@@ -110,7 +94,7 @@ def measure(url: str, process: psutil.Process, requests: int, clients: int) -> l
         thread.join()
     served = clients * (requests // 4)
     wall = time.perf_counter() - started
-    cells += [f"{served / wall:.0f}", f"{1000 * cpu_since(process, before) / served:.1f}"]
+    cells += [f"{served / wall:.0f}", f"{1000 * (cpu() - before) / served:.1f}"]
     return cells
 
 
@@ -130,8 +114,8 @@ def main() -> None:
             server.start(wait_for=(MODEL_NAME,))
             try:
                 assert server.process is not None and server.process.process is not None
-                process = psutil.Process(server.process.process.pid)
-                rows.append([name, *measure(server.grpc_url, process, args.requests, args.clients)])
+                triton = Processes({"triton": server.process.process.pid})
+                rows.append([name, *measure(server.grpc_url, triton, args.requests, args.clients)])
             finally:
                 server.stop()
         print(rows[-1], flush=True)

@@ -22,9 +22,8 @@ ENDINGS = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _poles() -> dict[str, frozenset[tuple[int, int]]]:
-    """lemma -> {(pair number, side)}, read once."""
+def _read_poles() -> dict[str, frozenset[tuple[int, int]]]:
+    """lemma -> {(pair number, side)}."""
     found: dict[str, set[tuple[int, int]]] = {}
     pair = 0
     for line in DATA.read_text(encoding="utf-8").splitlines():
@@ -50,10 +49,13 @@ def lemmas(word: str) -> set[str]:
     return forms
 
 
+# Read at import (about 65 ms here), like the lexicon's tables: never on a request's event loop.
+POLES = _read_poles()
+
+
 @lru_cache(maxsize=16384)
 def sides(word: str) -> frozenset[tuple[int, int]]:
-    poles = _poles()
-    return frozenset(s for form in lemmas(word) for s in poles.get(form, ()))
+    return frozenset(s for form in lemmas(word) for s in POLES.get(form, ()))
 
 
 def are_antonyms(a: str, b: str) -> bool:
