@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import append, load
 from orchestrator.cache import CacheConfig, CacheScope, SemanticCache
+from orchestrator.cache.backend import NewEntry
 from orchestrator.cache.memory import MemoryBackend
 
 DIM = 384
@@ -57,7 +58,7 @@ async def measure(entries: int, scopes: int, lookups: int, seed: int) -> dict[st
     for i in range(entries):
         text = f"stored question {i}"
         exact_key = scope_of[i].exact_key(text)
-        await backend.insert(scope_of[i].key, text, data[i], ANSWER, now, exact_key)
+        await backend.insert(NewEntry(scope_of[i].key, text, data[i], ANSWER, exact_key), now)
     await backend.wait_for_index_builds()
     fill_s = time.perf_counter() - started
     kinds = sorted({backend.store.index(s.key).kind for s in scope_of[:scopes]})  # type: ignore[union-attr]

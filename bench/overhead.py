@@ -395,6 +395,7 @@ async def memory(
 def cache_fill_mb(entries: int, scopes: int) -> float:
     """RSS a fresh process gains holding `entries` entries spread over `scopes` scopes."""
     from orchestrator.cache import CacheConfig, SemanticCache
+    from orchestrator.cache.backend import NewEntry
 
     answer = '{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant",'
     answer += '"content":"' + "An answer of a few sentences. " * 8 + '"},"finish_reason":"stop"}]}'
@@ -414,7 +415,8 @@ def cache_fill_mb(entries: int, scopes: int) -> float:
                 key = f"tenant:auto:{(start + i) % scopes}"
                 question = f"(#{start + i}) a stored question of about ten words here"
                 exact = f"{start + i:040x}"  # the exact-key index costs what a real key does
-                await cache.backend.insert(key, question, rows[i], answer, now, exact)
+                entry = NewEntry(key, question, rows[i], answer, exact)
+                await cache.backend.insert(entry, now)
         await cache.backend.wait_for_index_builds()  # type: ignore[attr-defined]
 
     asyncio.run(fill())

@@ -29,6 +29,24 @@ class Candidate:
         return json.loads(self.payload)
 
 
+@dataclass(frozen=True)
+class NewEntry:
+    """An answer to store: under `scope_key` for similarity search, and under `exact_key`
+    (`CacheScope.exact_key`) for the exact-repeat lookup."""
+
+    scope_key: str
+    query_text: str
+    embedding: np.ndarray  # float32 unit vector
+    payload: str  # the completion as JSON
+    exact_key: str
+
+    @property
+    def size(self) -> int:
+        """What the entry costs: its text, completion and vector (plus a fixed share)."""
+        text = len(self.query_text.encode()) + len(self.payload.encode())
+        return text + self.embedding.nbytes + 256
+
+
 @dataclass
 class BackendStats:
     entries: int = 0
@@ -54,23 +72,10 @@ class CacheBackend(Protocol):
         """The unexpired entry stored under this exact key (`CacheScope.exact_key`), if any."""
         ...
 
-    async def insert(
-        self,
-        scope_key: str,
-        query_text: str,
-        embedding: np.ndarray,
-        payload: str,
-        now: float,
-        exact_key: str,
-    ) -> None:
-        """Store one entry (payload: the completion as JSON), evicting as the bounds require."""
+    async def insert(self, entry: NewEntry, now: float) -> None:
+        """Store one entry, evicting as the bounds require."""
         ...
 
     async def touch(self, entry_id: str, now: float) -> None:
         """The entry answered a request: it is now the most recently used."""
         ...
-
-
-def entry_size(query_text: str, embedding: np.ndarray, payload: str) -> int:
-    """What an entry costs: its text, completion and vector (plus a fixed bookkeeping share)."""
-    return len(query_text.encode()) + len(payload.encode()) + embedding.nbytes + 256

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from orchestrator.cache.backend import BackendStats, Candidate, entry_size
+from orchestrator.cache.backend import BackendStats, Candidate, NewEntry
 from orchestrator.cache.config import CacheConfig
 from orchestrator.cache.vector_index import EXACT_LIMIT, VectorIndex
 
@@ -77,29 +77,23 @@ class MemoryStore:
             return None
         return Candidate(str(item), entry.query_text, entry.payload, 1.0)
 
-    def insert(
-        self,
-        scope_key: str,
-        query_text: str,
-        embedding: np.ndarray,
-        payload: str,
-        now: float,
-        exact_key: str,
-    ) -> None:
+    def insert(self, new: NewEntry, now: float) -> None:
         self._expire(now)
-        size = entry_size(query_text, embedding, payload)
         item = next(self._ids)
-        entry = _Entry(scope_key, query_text, payload, now + self.config.ttl_s, size, exact_key)
+        expires_at = now + self.config.ttl_s
+        entry = _Entry(
+            new.scope_key, new.query_text, new.payload, expires_at, new.size, new.exact_key
+        )
         self._entries[item] = entry
         self._expiry.append((entry.expires_at, item))
-        self._exact[exact_key] = item
-        index = self._indexes.get(scope_key)
+        self._exact[new.exact_key] = item
+        index = self._indexes.get(new.scope_key)
         if index is None:
-            index = VectorIndex(embedding.shape[0], self.exact_limit, self.builder)
-            self._indexes[scope_key] = index
-        index.add(item, embedding)
+            index = VectorIndex(new.embedding.shape[0], self.exact_limit, self.builder)
+            self._indexes[new.scope_key] = index
+        index.add(item, new.embedding)
         self.stats.entries += 1
-        self.stats.bytes += size
+        self.stats.bytes += new.size
         while self._entries and (
             len(self._entries) > self.config.max_entries or self.stats.bytes > self.config.max_bytes
         ):
@@ -170,18 +164,8 @@ class MemoryBackend:
     async def get_exact(self, exact_key: str, now: float) -> Candidate | None:
         return await self._run(self.store.get_exact, exact_key, now)
 
-    async def insert(
-        self,
-        scope_key: str,
-        query_text: str,
-        embedding: np.ndarray,
-        payload: str,
-        now: float,
-        exact_key: str,
-    ) -> None:
-        await self._run(
-            self.store.insert, scope_key, query_text, embedding, payload, now, exact_key
-        )
+    async def insert(self, entry: NewEntry, now: float) -> None:
+        await self._run(self.store.insert, entry, now)
 
     async def touch(self, entry_id: str, now: float) -> None:
         # Queued behind earlier operations, not awaited: recency needs no answer.

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from orchestrator.cache.backend import BackendStats, Candidate, entry_size
+from orchestrator.cache.backend import BackendStats, Candidate, NewEntry
 from orchestrator.cache.config import CacheConfig
 
 log = logging.getLogger(__name__)
@@ -136,33 +136,24 @@ class MilvusBackend:
         fields = ["scope", "vector", "query", "payload", "expires_at", "size"]
         return [*fields, "exact"] if self._has_exact else fields
 
-    async def insert(
-        self,
-        scope_key: str,
-        query_text: str,
-        embedding: np.ndarray,
-        payload: str,
-        now: float,
-        exact_key: str,
-    ) -> None:
-        if len(query_text) > MAX_TEXT or len(payload) > MAX_TEXT:
+    async def insert(self, entry: NewEntry, now: float) -> None:
+        if len(entry.query_text) > MAX_TEXT or len(entry.payload) > MAX_TEXT:
             return
-        size = entry_size(query_text, embedding, payload)
         row = {
             "id": uuid.uuid4().hex,
-            "scope": scope_key,
-            "vector": embedding.tolist(),
-            "query": query_text,
-            "payload": payload,
+            "scope": entry.scope_key,
+            "vector": entry.embedding.tolist(),
+            "query": entry.query_text,
+            "payload": entry.payload,
             "expires_at": now + self.config.ttl_s,
             "last_used": now,
-            "size": size,
+            "size": entry.size,
         }
         if self._has_exact:
-            row["exact"] = exact_key
+            row["exact"] = entry.exact_key
         await self._client.insert(self._collection, [row])
         self.stats.entries += 1  # exact again at the next bounds check
-        self.stats.bytes += size
+        self.stats.bytes += entry.size
         self._stores_since_check += 1
         if self._stores_since_check >= self.config.milvus.bounds_check_every:
             self._stores_since_check = 0

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from orchestrator.cache.backend import CacheBackend
+from orchestrator.cache.backend import CacheBackend, NewEntry
 from orchestrator.cache.config import CacheConfig
 from orchestrator.cache.policy import should_store_response
 from orchestrator.cache.scope import CacheScope
@@ -160,7 +160,8 @@ class SemanticCache:
                 if await self.backend.get_exact(exact_key, now) is not None:
                     self._counts["skipped_stores"] += 1  # the same request, stored already
                     return False
-                await self.backend.insert(scope.key, query_text, vector, payload, now, exact_key)
+                entry = NewEntry(scope.key, query_text, vector, payload, exact_key)
+                await self.backend.insert(entry, now)
         except Exception as error:
             self._counts["errors"] += 1
             self._counts["skipped_stores"] += 1
