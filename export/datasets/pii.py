@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import warnings
 from contextlib import redirect_stdout
 
@@ -15,6 +16,43 @@ SEED = 41
 BENIGN = GUARD_LABELS.index("benign")
 # presidio-evaluator's own types that we keep under another name; the rest become "O".
 TYPE_ALIASES = {"LOCATION": "GPE"}
+# Parts of one postal address: presidio-evaluator labels a whole `{{address}}` (street, city,
+# country, postcode) as one STREET_ADDRESS, but a template built from parts labels its city
+# and country GPE and its number and street as separate STREET_ADDRESS spans.
+ADDRESS_PARTS = {"STREET_ADDRESS", "GPE"}
+ADDRESS_GLUE = re.compile(r"[\s,]*")
+
+
+def merge_address_parts(text: str, spans: list[Span]) -> list[Span]:
+    """One postal address is one STREET_ADDRESS entity however its template was written, so the
+    model is not taught two labels for the same text: runs of STREET_ADDRESS and GPE spans
+    separated only by spaces, commas or newlines become one STREET_ADDRESS span when the run
+    holds a street part. A city on its own ("a flat in Leeds") stays GPE."""
+    merged: list[Span] = []
+    run: list[Span] = []
+
+    def close() -> None:
+        if len(run) > 1 and any(kind == "STREET_ADDRESS" for *_, kind in run):
+            merged.append((run[0][0], run[-1][1], "STREET_ADDRESS"))
+        else:
+            merged.extend(run)
+        run.clear()
+
+    for span in sorted(spans):
+        start, _, kind = span
+        joins = (
+            run
+            and kind in ADDRESS_PARTS
+            and ADDRESS_GLUE.fullmatch(text[run[-1][1] : start]) is not None
+        )
+        if not joins:
+            close()
+        if kind in ADDRESS_PARTS:
+            run.append(span)
+        else:
+            merged.append(span)
+    close()
+    return sorted(merged)
 
 
 def _template_split(template: str, seed: int) -> str:
@@ -56,6 +94,7 @@ def generated_splits(count: int, seed: int = SEED) -> dict[str, list[Example]]:
                 # Some templates hold a literal backslash-n; a real newline plus a space keeps
                 # every offset and stops "\\nName" from tokenizing as one word.
                 text = sample.full_text.replace("\\n", "\n ")
+                spans = merge_address_parts(text, spans)
                 out[split].append(Example(text, "presidio", guard=BENIGN, pii_spans=tuple(spans)))
     return out
 
