@@ -7,6 +7,10 @@
 .PHONY: podman-setup container-images test-containers
 
 CONTAINER_TESTS := tests/containers tests/unit/test_compose_file.py
+# podman's network helper (netavark) runs iptables/nft from the sbin directories, which a
+# minimal PATH (`env -i`, some CI runners) lacks: image builds then fail with "netavark: No
+# such file or directory". Every recipe here and the processes it starts get them.
+export PATH := $(PATH):/usr/sbin:/sbin
 
 podman-setup:
 	deploy/podman/setup.sh
