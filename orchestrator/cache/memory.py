@@ -10,7 +10,8 @@ must not search and insert at once, so the event loop only hands operations over
 order, and awaits their results. Index builds run on a second thread (vector_index.py).
 The one exception is the exact-key read (`peek_exact`), which every cacheable request makes
 first: it reads two dicts and never writes, so it runs on the event loop instead of queueing
-behind inserts and searches for a thread hop (0.3 ms alone, ~3 ms under concurrency).
+behind inserts and searches for a thread hop (0.3 ms alone, 4-17 ms under concurrency in
+bench/overhead.py; bench/RESULTS.md). Expired entries go at the next search or insert.
 """
 
 from __future__ import annotations
@@ -71,10 +72,6 @@ class MemoryStore:
             for i, score in index.search(embedding, limit, min_similarity)
             if (e := self._entries.get(i)) is not None
         ]
-
-    def get_exact(self, exact_key: str, now: float) -> Candidate | None:
-        self._expire(now)
-        return self.peek_exact(exact_key, now)
 
     def peek_exact(self, exact_key: str, now: float) -> Candidate | None:
         """The exact-key hit, without expiring anything: safe beside the worker thread because
