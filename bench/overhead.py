@@ -233,6 +233,13 @@ async def latency_cells(
     return cells
 
 
+def errors_note(lines: list[str]) -> str:
+    """The failed requests under a table, one line each; nothing when there were none."""
+    if not lines:
+        return ""
+    return "\n\nErrors (status and the start of the body):\n" + "\n".join(lines)
+
+
 def cell_table(cells: dict[tuple[str, int, str], Cell]) -> str:
     rows = []
     for (size, concurrency, path), routed in cells.items():
@@ -279,8 +286,7 @@ def cell_table(cells: dict[tuple[str, int, str], Cell]) -> str:
         "x-router-cache",
         "x-router-decision-path",
     ]
-    errors = "\n\nErrors (status and the start of the body):\n" + "\n".join(failures)
-    return table(header, rows) + (errors if failures else "")
+    return table(header, rows) + errors_note(failures)
 
 
 def kind_table(cells: dict[tuple[str, int, str], Cell]) -> str:
@@ -387,9 +393,7 @@ async def memory(
         )
     header = ["checkpoint", "routed requests", "orchestrator RSS MB", "phase", "cache entries"]
     header.append("Triton RSS MB")
-    errors = "".join(f"\n- {n} x {what}" for what, n in failures.items())
-    note = f"\n\nErrors (status and the start of the body):{errors}" if errors else ""
-    return table(header, rows) + note
+    return table(header, rows) + errors_note([f"- {n} x {what}" for what, n in failures.items()])
 
 
 def cache_fill_mb(entries: int, scopes: int) -> float:
