@@ -32,6 +32,7 @@ OPERATOR_WORDS = {
     "times": "*", "multiply": "*", "multiplied": "*", "multiplying": "*", "product": "*",
     "×": "*", "*": "*",
     "divide": "/", "divided": "/", "dividing": "/", "quotient": "/", "÷": "/",
+    "split": "/", "splitting": "/",
     "power": "^", "squared": "^2", "cubed": "^3", "square": "^2", "cube": "^3", "^": "^",
     "root": "root", "sqrt": "root",
     "percent": "%", "percentage": "%", "%": "%",
@@ -203,6 +204,10 @@ FUNCTION_WORDS = frozenset(
     please tell explain show give some any way ways best good get
     """.split()
 )
+
+# Verbs that carry little meaning of their own ("what makes cats purr" / "why do cats purr"):
+# a query that swaps one for a content word has not swapped what it asks about.
+LIGHT_VERBS = frozenset("make makes made do does did have has had need needs want wants".split())
 
 # Words after which the next named thing is a direction (from A to B, bigger than B).
 DIRECTION_MARKERS = {"to": "to", "into": "to", "from": "from", "than": "than", "per": "per"}

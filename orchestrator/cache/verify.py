@@ -5,14 +5,17 @@ other: they encode topic and wording, not the few tokens that change the answer.
 needs cosine similarity above the threshold *and* this check, which compares what the two
 queries pin down exactly and refuses the hit on any difference:
 
-- numbers: the multiset of numbers (digits, number words, "dozen", ordinals from "second"
-  on), and the arithmetic operators (plus, times, half, double, ...) when both queries
-  contain numbers; order counts for non-commutative ones ("10 - 3" vs "3 - 10");
-- negation: one query negated (not, n't, never, without, except, sugar-free, ...) and the
-  other not;
+- numbers: the multiset of numbers (digits, number words also when hyphenated:
+  "forty-three", "two-year-old", "dozen", ordinals from "second" on, a number glued to a word:
+  2FA; one of a unit, "1 oz", is not counted, as "an ounce" is not), and the arithmetic
+  operators (plus, times, half, double, split, ...) when both queries contain numbers;
+  order counts for non-commutative ones ("10 - 3" vs "3 - 10");
+- negation: how many negating words each query has (not, n't, never, without, w/o, except,
+  sugar-free, ...): "visa-free" and "don't ... visa-free" differ;
 - named things: capitalised words not at a sentence start, acronyms, letter-digit tokens
   (2FA, GPT-4), quoted terms, and known lower-case names (countries, cities, languages,
-  units, months, ...), with known aliases resolved (JS = JavaScript, Go = Golang). Each must
+  units, months, ...), with known aliases resolved (JS = JavaScript, Go = Golang) and a
+  shortened name before the same number matched (C-14 = carbon-14). Each must
   appear in the other query, except a unit when the other query names no unit at all ("what
   year" / "when" is a rewording, "hours" / "minutes" is not); their order must agree unless
   the query joins them symmetrically ("A and B", "between", "vs"), and what follows a
@@ -24,7 +27,18 @@ queries pin down exactly and refuses the hit on any difference:
   name the pair in swapped order around a direction word ("uppercase to lowercase"), or one
   adds a negating prefix to the other's word (install/uninstall, legal/illegal), or a word
   only one query has is a WordNet antonym of a word only the other has (tighten/loosen,
-  promote/demote; data/wordnet_antonyms.tsv, with adjectives' similar words: huge/tiny).
+  promote/demote; data/wordnet_antonyms.tsv, with adjectives' similar words: huge/tiny);
+- substitution: the two queries are the same words (articles and possessives aside) except
+  one slot of at most three words, and each side of the slot holds a content word the other
+  side does not have in another form ("side effects of [metformin]" / "... of [lisinopril]",
+  "foods to [eat]" / "foods to [avoid]"). This is the shape of a look-alike whatever the kind
+  of word swapped, so it needs no word list. It does not fire when the slot also rewords the
+  question's frame (question words, auxiliaries, pronouns: "who wrote" / "who is the author
+  of"), when the two sides share a word (a reordering: "ocean tides" / "tides in the sea"), or
+  when a word is the other's inflection, alias, consonant-skeleton abbreviation (tbsp), the
+  head of a compound (planes/airplanes; not dis-advantages), an acronym spelled out, or on
+  the same pole of an opposite pair (allow/enable). A synonym swapped alone ("write" /
+  "compose") is refused too: a miss.
 
 It is deliberately one-sided: a paraphrase it refuses is a miss (the backend answers),
 while a look-alike it lets through is a wrong answer. It is a pure function of two strings,
@@ -45,6 +59,7 @@ from orchestrator.cache.lexicon import (
     FUNCTION_WORDS,
     GAZETTEER,
     INFIX_SYMBOLS,
+    LIGHT_VERBS,
     NAME_DERIVATIONS,
     NEGATING_PREFIXES,
     NEGATING_SUFFIXES,
@@ -59,7 +74,7 @@ from orchestrator.cache.lexicon import (
     UNIT_WORDS,
     UNITS,
 )
-from orchestrator.cache.wordnet import are_antonyms
+from orchestrator.cache.wordnet import are_antonyms, lemmas, sides
 
 TOKEN = re.compile(
     r"[A-Za-z][A-Za-z0-9]*(?:['.\-][A-Za-z0-9]+)*(?:\+\+|#)?"  # words, GPT-4, c++, c#
@@ -70,6 +85,10 @@ QUOTED = re.compile(r"(?<![A-Za-z])['\"`“‘]([^'\"`”’]{1,60})['\"`”’]
 SENTENCE_END = frozenset(".?!:;\n")
 SYMMETRIC = frozenset({"and", "or", "between", "vs", "versus", "with", "compare", "both", "&"})
 SKIPPABLE = frozenset({"the", "a", "an", "my", "your", "our", "their", "its"})
+# Prepositions and conjunctions: a swapped phrase may hold them ("in the morning" / "at night").
+CONNECTIVES = frozenset(
+    "to of in on at by for with from as about into onto over than and or".split()
+)
 ACRONYM_FILLERS = frozenset({"of", "and", "the", "for", "&"})
 OPERATOR_NOUNS = frozenset({"difference", "sum", "product", "quotient", "remainder"})
 # Spellings folded before tokenizing: "°F" is Fahrenheit, "401(k)" is "401k", and a known
@@ -77,6 +96,7 @@ OPERATOR_NOUNS = frozenset({"difference", "sum", "product", "quotient", "remaind
 DEGREES = re.compile(r"°\s*([FCfc])\b")
 LETTER_IN_PARENS = re.compile(r"(\d)\(([a-z])\)")
 GLUED_VERSION = re.compile(r"\b([A-Za-z]{2,})(\d{1,2})\b")
+WITH_WITHOUT = re.compile(r"\b[Ww]/([Oo]\b)?")  # "w/o" is "without", "w/" is "with"
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(UNIT_WORDS)} | {
@@ -112,7 +132,7 @@ class Signature:
     words: frozenset[str]
     numbers: tuple[float, ...]
     operators: frozenset[str]
-    negated: bool
+    negations: int  # negating words: "don't offer visa-free" negates twice
     entities: tuple[str, ...]  # in order of appearance, without repeats, aliases resolved
     units: frozenset[str]  # the entities that are units
     opposites: dict[int, tuple[int, int, int]]  # pair -> (side 0 count, side 1 count, first)
@@ -122,6 +142,7 @@ class Signature:
     plain_words: Counter[str]  # everything but the named things, to recognise a pure swap
     joined: frozenset[str]  # neighbours joined ("new york" -> "new-york"), to match aliases
     sequence: tuple[str, ...]  # every word in order, to spell out acronyms
+    frame: tuple[str, ...]  # the sequence without articles and possessives, to find a swap
     acronyms: tuple[tuple[str, str], ...]  # (name, as written) for names in capitals: GDP
     content: frozenset[str]  # the words that are neither names nor function words
 
@@ -141,7 +162,7 @@ def mismatch(a: str, b: str) -> str | None:
             return "operators"
         if sa.operators & NON_COMMUTATIVE and sa.numbers != sb.numbers:
             return "operand order"
-    if sa.negated != sb.negated:
+    if sa.negations != sb.negations:
         return "negation"
     only_a, only_b = _unmatched(sa, sb), _unmatched(sb, sa)
     if (only_a and only_b) or _adds_detail(only_a, sa, sb) or _adds_detail(only_b, sb, sa):
@@ -163,12 +184,15 @@ def mismatch(a: str, b: str) -> str | None:
         return "opposites"
     if _small_edit(sa, sb) and _antonym_in_place(sa.sequence, sb.sequence):
         return "opposites"
+    if _substitution(sa, sb):
+        return "substitution"
     return None
 
 
 @lru_cache(maxsize=8192)
 def signature(text: str) -> Signature:
     text = text.replace("’", "'").replace("‘", "'")
+    text = WITH_WITHOUT.sub(lambda m: "without" if m[1] else "with", text)
     text = DEGREES.sub(lambda m: " fahrenheit" if m[1] in "Ff" else " celsius", text)
     text = LETTER_IN_PARENS.sub(r"\1\2", text)
     text = GLUED_VERSION.sub(_unglue, text)
@@ -198,7 +222,7 @@ def signature(text: str) -> Signature:
         joined=frozenset(f"{a}-{b}" for a, b in itertools.pairwise(lower)),
         numbers=tuple(numbers),
         operators=frozenset(operators),
-        negated=any(
+        negations=sum(
             (w in NEGATIONS or w.endswith("n't") or w.endswith(NEGATING_SUFFIXES))
             and not _question_tag(lower, i)
             for i, w in enumerate(lower)
@@ -211,11 +235,85 @@ def signature(text: str) -> Signature:
         plain_words=Counter(w for w in lower if w not in entities),
         symmetric=any(w in SYMMETRIC for w in lower) or "," in text,
         sequence=tuple(lower),
+        frame=tuple(w for w in lower if w not in SKIPPABLE),
         acronyms=tuple(sorted(acronyms)),
         content=frozenset(
             w for w in lower if w not in FUNCTION_WORDS and w not in entities and w.isalpha()
         ),
     )
+
+
+def _substitution(a: Signature, b: Signature) -> bool:
+    """The same query with one word or short phrase swapped for another ("side effects of
+    [ibuprofen]" / "side effects of [acetaminophen]", "foods to [eat]" / "foods to [avoid]"):
+    everything else identical, and the swapped spans each hold a content word that is not
+    the other's inflection, alias or abbreviation. A paraphrase rewords more than one slot;
+    one slot swapped is the shape of a look-alike (a synonym swapped alone is refused too: a
+    miss, not a wrong answer)."""
+    x, y = a.frame, b.frame
+    shortest = min(len(x), len(y))
+    start = 0
+    while start < shortest and x[start] == y[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and x[-1 - end] == y[-1 - end]:
+        end += 1
+    span_a, span_b = x[start : len(x) - end], y[start : len(y) - end]
+    if start + end < 2 or not (0 < len(span_a) <= 3 and 0 < len(span_b) <= 3):
+        return False
+    if _spelled(span_a, span_b) or _spelled(span_b, span_a):
+        return False  # "GDP" / "gross domestic product"
+    if any(w in FUNCTION_WORDS and w not in CONNECTIVES for w in (*span_a, *span_b)):
+        return False  # the frame was reworded too ("who wrote" / "who is the author of")
+    if any(_same_word(u, v) for u in span_a for v in span_b):
+        return False  # reordered around a shared word ("ocean tides" / "tides in the sea")
+    rest_a = [w for w in span_a if _content(w) and not any(_same_word(w, v) for v in span_b)]
+    rest_b = [w for w in span_b if _content(w) and not any(_same_word(w, v) for v in span_a)]
+    return bool(rest_a) and bool(rest_b)
+
+
+def _content(word: str) -> bool:
+    return (
+        word.replace("-", "").isalpha()
+        and word not in FUNCTION_WORDS
+        and word not in LIGHT_VERBS
+        and word not in _NUMBER_WORDS
+    )
+
+
+def _same_word(u: str, v: str) -> bool:
+    """One word written another way: an inflection (planes/plane), an alias (JS/JavaScript),
+    an abbreviation (tbsp/tablespoon) or the head of a compound (planes/airplanes)."""
+    if u == v or ALIASES.get(u, u) == ALIASES.get(v, v) or lemmas(u) & lemmas(v):
+        return True
+    if set(_OPPOSITE_SIDES.get(u, ())) & set(_OPPOSITE_SIDES.get(v, ())) or sides(u) & sides(v):
+        return True  # one pole of an opposite pair: allow/enable, huge/vast
+    short, long = sorted((u, v), key=len)
+    head = long[: len(long) - len(short)]
+    compound = len(short) >= 4 and len(head) >= 3 and long.endswith(short)
+    return _abbreviates(short, long) or (compound and not _opposing_prefix(head))
+
+
+def _opposing_prefix(head: str) -> bool:
+    """dis-advantages, non-profit, under-active: a prefix that changes the meaning."""
+    return head.rstrip("-") in {p.rstrip("-") for pair in OPPOSITE_PREFIXES for p in pair} or (
+        head.rstrip("-") in {p.rstrip("-") for p in NEGATING_PREFIXES}
+    )
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """`short` is `long`'s consonant skeleton: its first letter, then only consonants, all in
+    order in `long` (tbsp/tablespoon, ppl/people, pls/please, yrs/years)."""
+    if not 2 <= len(short) < len(long) or short[0] != long[0]:
+        return False
+    if any(c in "aeiou" for c in short[1:]):
+        return False
+    rest = iter(long[1:])
+    return all(c in rest for c in short[1:])
+
+
+def _spelled(acronym_span: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    return len(acronym_span) == 1 and len(words) > 1 and bool(_spelling(acronym_span[0], words))
 
 
 def _small_edit(a: Signature, b: Signature) -> bool:
@@ -311,7 +409,9 @@ def _is_entity(token: str, word: str, starts_sentence: bool) -> bool:
 
 
 def _numbers(words: list[str]) -> list[float]:
-    """Numbers in order: digits, runs of number words ("twenty four"), ordinals."""
+    """Numbers in order: digits, runs of number words ("twenty four", "forty-three"),
+    ordinals. One of a unit ("1 cup", "one ounce") is not counted: it says what "a cup" says."""
+    words = [p for w in words for p in (w.split("-") if _hyphenated_number(w) else [w]) if p]
     found: list[float] = []
     run: list[str] = []
 
@@ -320,22 +420,29 @@ def _numbers(words: list[str]) -> list[float]:
             found.append(_word_number(run))
         run.clear()
 
-    for word in words:
+    for i, word in enumerate(words):
         if word in _NUMBER_WORDS or word in SCALES or (run and word == "and"):
             run.append(word)
             continue
         close_run()
         if word in _ORDINAL_VALUES:
             found.append(float(_ORDINAL_VALUES[word]))
+        elif word == "1" and i + 1 < len(words) and _unit_base(words[i + 1]) in UNITS:
+            continue  # "1 oz" = "an ounce"
         elif word[0].isdigit():
             digits = word.rstrip("abcdefghijklmnopqrstuvwxyz")
             suffix = word[len(digits) :]
-            if not suffix or suffix in ORDINAL_SUFFIXES:
-                found.append(float(digits.replace(",", "")))
-            elif suffix == "k":  # 300k
+            if suffix == "k":  # 300k
                 found.append(float(digits.replace(",", "")) * 1000)
+            else:  # 17, 3rd, and a number glued to a word: 2FA (two-factor), 3D, 64bit
+                found.append(float(digits.replace(",", "")))
     close_run()
     return found
+
+
+def _hyphenated_number(word: str) -> bool:
+    """ "forty-three", "two-year-old": number words joined by hyphens count as words."""
+    return "-" in word and any(p in _NUMBER_WORDS or p in SCALES for p in word.split("-"))
 
 
 def _word_number(words: list[str]) -> float:
@@ -414,6 +521,12 @@ def _names(b: Signature, name: str) -> bool:
     adjective or demonym."""
     if name in b.words or name in b.joined:
         return True
+    head, _, number = name.partition("-")
+    if number[:1].isdigit():  # "C-14" / "carbon-14", "U-238" / "uranium-238"
+        for word in b.words:
+            other, _, same = word.partition("-")
+            if same == number and (other.startswith(head) or head.startswith(other)):
+                return True
     folded = name.replace("-", "")
     return any(
         word.replace("-", "") == folded or _derived(name, word) or _derived(word, name)
