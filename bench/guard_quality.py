@@ -20,12 +20,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import ROOT, append, load, table
 from export.build import BuildOptions
 from export.dataset import build_splits
 from export.labels import GUARD_LABELS
+from export.metrics import rate_threshold
 from orchestrator.chat_request import parse_chat_request
 from orchestrator.config import RouterConfig, load_config
 from orchestrator.inspection import evaluate, plan_inspection
@@ -140,12 +143,44 @@ async def measure(config: RouterConfig, url: str, limit: int | None) -> str:
     )
 
 
+async def fit_threshold(config: RouterConfig, url: str, max_fpr: float) -> str:
+    """The guard threshold from the VALIDATION split's ordinary questions through the request
+    path (windows, folding, rules): the export fits its threshold on the head alone, and the
+    request path's windows over a long question give a false positive more chances."""
+    val = build_splits(BuildOptions().data())["val"]
+    ordinary = [e.text for e in val if e.source in ORDINARY]
+    encoder = EncoderClient(url, config.triton.model, 60)
+    await encoder.wait_ready(120)
+    verdicts = await inspect_all(ordinary, encoder, config)
+    await encoder.close()
+    scores = np.array([v.score if v is not None else 0.0 for v, _ in verdicts])
+    fitted = rate_threshold(scores, max_fpr)
+    rows = [
+        [f"{t:.4f}", f"{(scores >= t).mean():.2%}"]
+        for t in sorted({fitted, config.guard.threshold, 0.1, 0.2, 0.3, 0.5})
+    ]
+    return "\n\n".join(
+        [
+            f"{len(ordinary)} ordinary validation questions (MMLU, GSM8K, MT-Bench) through the "
+            f"request path; threshold for at most {max_fpr:.2%} blocked: **{fitted:.4f}** "
+            f"(config has {config.guard.threshold}).",
+            table(["threshold", "ordinary validation questions blocked"], rows),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--limit", type=int, default=0, help="texts per group at most (0: every test row)"
     )
     parser.add_argument("--no-append", action="store_true")
+    parser.add_argument(
+        "--fit-threshold",
+        type=float,
+        metavar="MAX_FPR",
+        help="instead: fit the guard threshold on the validation split (e.g. 0.0075)",
+    )
     args = parser.parse_args()
     started = load()
     config = load_config(ROOT / "config" / "config.yaml")
@@ -153,12 +188,19 @@ def main() -> None:
         server = TritonServer(log_path=Path(tmp) / "triton.log")
         server.start(wait_for=(config.triton.model,))
         try:
-            body = asyncio.run(measure(config, server.grpc_url, args.limit or None))
+            if args.fit_threshold is not None:
+                work = fit_threshold(config, server.grpc_url, args.fit_threshold)
+            else:
+                work = measure(config, server.grpc_url, args.limit or None)
+            body = asyncio.run(work)
         finally:
             server.stop()
     print(body)
     if not args.no_append:
-        append("Guard and PII through the request path (bench/guard_quality.py)", body, started)
+        title = "Guard and PII through the request path (bench/guard_quality.py)"
+        if args.fit_threshold is not None:
+            title = "Guard threshold fitted through the request path (bench/guard_quality.py)"
+        append(title, body, started)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,16 @@ class BuildOptions:
     epochs: float = 1.5
     pii_sentences: int = 6000
     handwritten: bool = True
-    frozen_layers: int = 3
-    pii_weight: float = 3.0
+    # Chosen by bench/training_sweep.py on a GPU (bench/RESULTS.md, 2026-11-22): against the
+    # earlier 8e-5 / 2e-3 / 3 frozen / PII x3 / guard x1, at equal epochs, validation guard
+    # recall at 1% FPR rose from 85% to 97% and PII recall from 87% to 97%.
+    frozen_layers: int = 2
+    encoder_lr: float = 3e-4
+    head_lr: float = 5e-3
+    pii_weight: float = 5.0
+    guard_weight: float = 2.0
+    category_weight: float = 1.0
+    seed: int = 7
     # Padded attack windows (export/datasets/padding.py) are off: with 800 + 400 of them the
     # guard lost 4 points of recall on unpadded attacks at equal false positives, gained 2 on
     # padded ones, and began flagging MMLU's moral-scenario questions (REPORT.md, 2026-11-22).
@@ -55,7 +63,6 @@ class BuildOptions:
         return cls(
             epochs=4.0,
             pii_sentences=12000,
-            frozen_layers=2,
             padded_attacks=2000,
             padded_benign=1000,
         )
@@ -79,7 +86,7 @@ def pii_threshold(ordinary_max: np.ndarray, max_flagged: float = 0.015) -> float
     return round(min(0.95, max(0.05, rate_threshold(ordinary_max, max_flagged))), 6)
 
 
-def _calibrate(model: MultiTaskGraph, val: list, tokenizer) -> dict:
+def calibrate(model: MultiTaskGraph, val: list, tokenizer) -> dict:
     cat_logits, guard_logits, pii_max = head_logits(model, encode(tokenizer, val))
     cat_rows = np.array([e.category >= 0 for e in val])
     cat_gold = np.array([e.category for e in val])[cat_rows]
@@ -107,22 +114,37 @@ def _calibrate(model: MultiTaskGraph, val: list, tokenizer) -> dict:
     }
 
 
-def train_model(
-    options: BuildOptions, splits: dict, tasks: tuple[str, ...] | None = None
-) -> MultiTaskGraph:
-    """Train one model (all heads, or only `tasks` for the separate-model comparison)."""
+def untrained_model() -> MultiTaskGraph:
+    """The base encoder with freshly initialised heads (its EMBEDDING is the base model's)."""
     from transformers import AutoModel
 
-    base = base_encoder_path()
-    tokenizer = load_tokenizer(base / "tokenizer.json", TRAIN_MAX_TOKENS)
     torch.manual_seed(0)
-    encoder = AutoModel.from_pretrained(str(base))
+    encoder = AutoModel.from_pretrained(str(base_encoder_path()))
     heads = Heads(
         encoder.config.hidden_size, len(CATEGORY_LABELS), len(GUARD_LABELS), len(PII_BIO_LABELS)
     )
-    model = MultiTaskGraph(encoder, heads)
+    return MultiTaskGraph(encoder, heads)
+
+
+def train_model(
+    options: BuildOptions,
+    splits: dict,
+    tasks: tuple[str, ...] | None = None,
+    device: str = "cpu",
+) -> MultiTaskGraph:
+    """Train one model (all heads, or only `tasks` for the separate-model comparison)."""
+    tokenizer = load_tokenizer(base_encoder_path() / "tokenizer.json", TRAIN_MAX_TOKENS)
+    model = untrained_model()
     train_opts = TrainOptions(
-        epochs=options.epochs, frozen_layers=options.frozen_layers, pii_weight=options.pii_weight
+        epochs=options.epochs,
+        frozen_layers=options.frozen_layers,
+        encoder_lr=options.encoder_lr,
+        head_lr=options.head_lr,
+        pii_weight=options.pii_weight,
+        guard_weight=options.guard_weight,
+        category_weight=options.category_weight,
+        seed=options.seed,
+        device=device,
     )
     if tasks is not None:
         train_opts = replace(train_opts, tasks=tasks, distill_weight=0.0)
@@ -224,7 +246,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
 
     base = base_encoder_path()
     tokenizer_path = base / "tokenizer.json"
-    calibration = _calibrate(model, splits["val"], load_tokenizer(tokenizer_path, TRAIN_MAX_TOKENS))
+    calibration = calibrate(model, splits["val"], load_tokenizer(tokenizer_path, TRAIN_MAX_TOKENS))
 
     work = Path(tempfile.mkdtemp(prefix="router-export-"))
     try:

@@ -19,7 +19,7 @@ from export.build import (
     REPORT_DIR,
     TRAIN_MAX_TOKENS,
     BuildOptions,
-    _calibrate,
+    calibrate,
     export_graph,
     train_model,
 )
@@ -80,7 +80,7 @@ def compare(epochs: float | None = None) -> dict:
     for name, (data, tasks, scored) in runs.items():
         print(f"== {name}: {len(data['train'])} training rows")
         model = train_model(options, data, tasks)
-        calibration = _calibrate(model, splits["val"], tokenizer)
+        calibration = calibrate(model, splits["val"], tokenizer)
         work = Path(tempfile.mkdtemp(prefix="router-compare-"))
         try:
             path, _ = export_graph(model, work)

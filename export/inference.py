@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +31,17 @@ def session(path: Path, threads: int = 2):
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+# Feeds (input_ids, attention_mask) -> the graph's outputs in OUTPUT_NAMES order.
+Runner = Callable[[dict[str, np.ndarray]], Sequence[np.ndarray]]
+
+
+def _onnx_runner(path: Path) -> Runner:
+    sess = session(path)
+    return lambda feeds: sess.run(None, feeds)
+
+
 def predict(
-    onnx_path: Path,
+    graph: Path | Runner,
     tokenizer_path: Path,
     texts: Sequence[str],
     max_tokens: int = 256,
@@ -40,12 +49,13 @@ def predict(
     desc: str = "onnx",
     pii_threshold: float = 0.5,
 ) -> Predictions:
+    """`graph` is an exported ONNX file, or a runner (the torch model on a GPU, for sweeps)."""
     served = load_model_module()
     labels = served.bio_labels(",".join(PII_TYPES))
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.enable_truncation(max_length=max_tokens)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-    sess = session(onnx_path)
+    run = graph if callable(graph) else _onnx_runner(graph)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     embedding = np.zeros((len(texts), 384), dtype=np.float32)
     category: np.ndarray | None = None
@@ -58,7 +68,7 @@ def predict(
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
         }
-        emb, cat, grd, pii = sess.run(None, feeds)
+        emb, cat, grd, pii = run(feeds)
         if category is None or guard is None:
             category = np.zeros((len(texts), cat.shape[1]), dtype=np.float32)
             guard = np.zeros((len(texts), grd.shape[1]), dtype=np.float32)

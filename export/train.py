@@ -35,8 +35,13 @@ class TrainOptions:
     # Token tags are sparse (most tokens are O, most rows carry no PII), so the PII loss gets
     # more weight than the sentence-level heads.
     pii_weight: float = 1.0
+    category_weight: float = 1.0
+    guard_weight: float = 1.0
     tasks: tuple[str, ...] = TASKS
     seed: int = 7
+    # "cuda" for hyperparameter sweeps on a GPU machine (bench/training_sweep.py); the build
+    # itself trains on CPU.
+    device: str = "cpu"
 
 
 class Teacher(nn.Module):
@@ -77,6 +82,7 @@ def _task_loss(logits: torch.Tensor, target: torch.Tensor, ignore: int) -> torch
 def train(model: MultiTaskGraph, data: Encoded, options: TrainOptions) -> dict[str, float]:
     torch.manual_seed(options.seed)
     rng = np.random.default_rng(options.seed)
+    model.to(options.device)
     freeze_lower(model, options.frozen_layers)
     distill = options.distill_weight > 0
     teacher = Teacher(model.encoder, options.frozen_layers) if distill else None
@@ -101,7 +107,7 @@ def train(model: MultiTaskGraph, data: Encoded, options: TrainOptions) -> dict[s
         for step in range(total):
             if not batches:
                 batches = length_batches(data, options.batch_size, rng)
-            batch = collate(data, batches.pop())
+            batch = {k: v.to(options.device) for k, v in collate(data, batches.pop()).items()}
             mask = batch["attention_mask"]
             out = model.encoder(
                 input_ids=batch["input_ids"],
@@ -118,7 +124,11 @@ def train(model: MultiTaskGraph, data: Encoded, options: TrainOptions) -> dict[s
                     model.heads.pii(model.heads.dropout(hidden)), batch["pii"], IGNORE
                 ),
             }
-            weights = {"category": 1.0, "guard": 1.0, "pii": options.pii_weight}
+            weights = {
+                "category": options.category_weight,
+                "guard": options.guard_weight,
+                "pii": options.pii_weight,
+            }
             terms = [weights[t] * value for t in options.tasks if (value := losses[t]) is not None]
             if teacher is not None:
                 target = teacher(out.hidden_states[options.frozen_layers], mask)
