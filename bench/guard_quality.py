@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import random
 import sys
 import tempfile
@@ -148,23 +149,55 @@ async def fit_threshold(config: RouterConfig, url: str, max_fpr: float) -> str:
     path (windows, folding, rules): the export fits its threshold on the head alone, and the
     request path's windows over a long question give a false positive more chances."""
     val = build_splits(BuildOptions().data())["val"]
+    benign = GUARD_LABELS.index("benign")
     ordinary = [e.text for e in val if e.source in ORDINARY]
+    attacks = [e.text for e in val if e.guard not in (-1, benign)]
     encoder = EncoderClient(url, config.triton.model, 60)
     await encoder.wait_ready(120)
-    verdicts = await inspect_all(ordinary, encoder, config)
+
+    def guard_scores(results: list) -> np.ndarray:
+        # a rule hit blocks whatever the threshold: score it above every threshold
+        return np.array(
+            [(v.score if v.source == "classifier" else 2.0) if v else 0.0 for v, _ in results]
+        )
+
+    ordinary_results = await inspect_all(ordinary, encoder, config)
+    benign_scores = guard_scores(ordinary_results)
+    attack_scores = guard_scores(await inspect_all(attacks, encoder, config))
     await encoder.close()
-    scores = np.array([v.score if v is not None else 0.0 for v, _ in verdicts])
-    fitted = rate_threshold(scores, max_fpr)
+    # PII: a question is flagged by its best model span (a validator's span counts whatever
+    # `pii.min_score` says), so the same fit gives the min_score for at most 1.5% flagged
+    pii_scores = np.array(
+        [
+            max((2.0 if "validator" in e.source else e.score for e in entities), default=0.0)
+            for _, entities in ordinary_results
+        ]
+    )
+    pii_fitted = math.ceil(rate_threshold(pii_scores, 0.015) * 1e4) / 1e4
+    # rounded up, so the printed value is one that keeps the rate
+    fitted = math.ceil(rate_threshold(benign_scores, max_fpr) * 1e4) / 1e4
     rows = [
-        [f"{t:.4f}", f"{(scores >= t).mean():.2%}"]
+        [f"{t:.4f}", f"{(benign_scores >= t).mean():.2%}", f"{(attack_scores >= t).mean():.1%}"]
         for t in sorted({fitted, config.guard.threshold, 0.1, 0.2, 0.3, 0.5})
     ]
     return "\n\n".join(
         [
-            f"{len(ordinary)} ordinary validation questions (MMLU, GSM8K, MT-Bench) through the "
-            f"request path; threshold for at most {max_fpr:.2%} blocked: **{fitted:.4f}** "
-            f"(config has {config.guard.threshold}).",
-            table(["threshold", "ordinary validation questions blocked"], rows),
+            f"{len(ordinary)} ordinary validation questions (MMLU, GSM8K, MT-Bench) and "
+            f"{len(attacks)} validation attacks through the request path; threshold for at most "
+            f"{max_fpr:.2%} of the questions blocked: **{fitted:.4f}** (config has "
+            f"{config.guard.threshold}).",
+            table(
+                [
+                    "threshold",
+                    "ordinary validation questions blocked",
+                    "validation attacks blocked",
+                ],
+                rows,
+            ),
+            f"PII: `pii.min_score` for at most 1.50% of them flagged: **{pii_fitted:.4f}** "
+            f"(config has {config.pii.min_score}; flagged at the config's value: "
+            f"{(pii_scores >= max(config.pii.min_score, 1e-9)).mean():.2%}, at the fitted one: "
+            f"{(pii_scores >= pii_fitted).mean():.2%}).",
         ]
     )
 
