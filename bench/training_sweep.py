@@ -172,6 +172,8 @@ def run(folder: Path, out: Path, names: list[str], every: int = 1) -> None:
                 pii_threshold=calibration["pii_threshold"],
             )
             scores = score(pred, examples, calibration["guard_threshold_val_1pct_fpr"])
+            if split == "test":
+                tuned = pred.embedding[::10]
             row[f"{split}_category"] = scores["category"]["accuracy"]
             row[f"{split}_guard_recall"] = scores["guard"]["attack_recall"]
             row[f"{split}_guard_fpr"] = scores["guard"]["fpr_ordinary_questions"]
@@ -183,8 +185,6 @@ def run(folder: Path, out: Path, names: list[str], every: int = 1) -> None:
             base_embedding = predict(
                 lambda f, m=base: runner(f, m), tokenizer_path, sample, desc="base"
             ).embedding
-        sample = [e.text for e in splits["test"][::10]]
-        tuned = predict(runner, tokenizer_path, sample, desc="embedding").embedding
         row["embedding_cos_base"] = round(float((tuned * base_embedding).sum(1).mean()), 4)
         row["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(row), flush=True)
