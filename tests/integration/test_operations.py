@@ -170,3 +170,20 @@ def test_schemathesis_finds_no_server_errors(stack: LocalStack) -> None:
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def envoy_counter(stack: LocalStack, name: str) -> int:
+    url = f"http://127.0.0.1:{stack.envoy_admin_port}/stats?filter=^{re.escape(name)}$"
+    match = re.search(rf"^{re.escape(name)}: (\d+)$", httpx.get(url, timeout=5).text, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def test_envoy_drops_idle_backend_connections_before_the_backend_does(
+    stack: LocalStack, base_url: str
+) -> None:
+    """uvicorn closes keep-alive connections after 5 s idle; Envoy reusing one then got 503 UC."""
+    counter = "cluster.llm_backends.upstream_cx_idle_timeout"
+    before = envoy_counter(stack, counter)
+    assert ask(base_url, "Name one prime number between 10 and 20.").status_code == 200
+    time.sleep(4.5)  # past Envoy's idle timeout, short of uvicorn's 5 s
+    assert envoy_counter(stack, counter) > before
