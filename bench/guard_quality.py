@@ -74,17 +74,19 @@ def padded(attack: str, filler: str) -> str:
     return " ".join((words * (600 // max(1, len(words)) + 1))[:600]) + " " + attack
 
 
-async def measure(config: RouterConfig, url: str, limit: int | None) -> str:
-    """`limit` caps each group; None takes every test row (a prefix of the split is not a
-    sample: its first 1,000 ordinary rows are MMLU only, from 9 of the 14 categories)."""
-    test = build_splits(BuildOptions().data())["test"]
+async def measure(config: RouterConfig, url: str, limit: int | None, split: str) -> str:
+    """`limit` caps each group; None takes every row (a prefix of the split is not a
+    sample: its first 1,000 ordinary rows are MMLU only, from 9 of the 14 categories).
+    `split` "val" is for designing the request path: it leaves the test split and the
+    independent set unread."""
+    test = build_splits(BuildOptions().data())[split]
     benign = GUARD_LABELS.index("benign")
     attacks = [e for e in test if e.guard not in (-1, benign)][:limit]
     ordinary = [e for e in test if e.source in ORDINARY][:limit]
     instructions = [e for e in test if e.source == "instructions"][:limit]
     pii = [e for e in test if e.pii_spans][:limit]
     filler = " ".join(e.text for e in ordinary[:20])
-    independent = [json.loads(line) for line in HOLDOUT.open()]
+    independent = [json.loads(line) for line in HOLDOUT.open()] if split == "test" else []
     by_label = {
         label: [r["text"] for r in independent if r["label"] == label]
         for label in ("jailbreak", "prompt_injection", "harmful", "benign")
@@ -98,7 +100,7 @@ async def measure(config: RouterConfig, url: str, limit: int | None) -> str:
         "ordinary questions (MMLU, GSM8K, MT-Bench)": [e.text for e in ordinary],
         "benign instructions (held-out templates)": [e.text for e in instructions],
         "PII sentences (held-out templates)": [e.text for e in pii],
-        **{f"independent set: {label}": texts for label, texts in by_label.items()},
+        **{f"independent set: {label}": texts for label, texts in by_label.items() if texts},
     }
     verdicts = {name: await inspect_all(texts, encoder, config) for name, texts in groups.items()}
     await encoder.close()
@@ -134,7 +136,8 @@ async def measure(config: RouterConfig, url: str, limit: int | None) -> str:
     recall_rows = [[k, n, f"{h / n:.1%}"] for k, (h, n) in sorted(by_type.items())]
     return "\n\n".join(
         [
-            f"Guard threshold {config.guard.threshold}, labels {config.guard.labels}, rules "
+            f"Split: {split}. Guard threshold {config.guard.threshold}, labels "
+            f"{config.guard.labels}, rules "
             f"{'on' if config.guard.rules else 'off'}; window {config.guard.window_words} words.",
             table(["texts", "n", "blocked", "of them by a rule", "PII flagged"], rows),
             f"PII entity recall (model + validators, type match, overlapping characters): "
@@ -209,6 +212,12 @@ def main() -> None:
     )
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument(
+        "--split",
+        choices=("test", "val"),
+        default="test",
+        help="val: design against the validation split (skips the independent set)",
+    )
+    parser.add_argument(
         "--fit-threshold",
         type=float,
         metavar="MAX_FPR",
@@ -224,7 +233,7 @@ def main() -> None:
             if args.fit_threshold is not None:
                 work = fit_threshold(config, server.grpc_url, args.fit_threshold)
             else:
-                work = measure(config, server.grpc_url, args.limit or None)
+                work = measure(config, server.grpc_url, args.limit or None, args.split)
             body = asyncio.run(work)
         finally:
             server.stop()

@@ -109,7 +109,8 @@ class PiiConfig(StrictModel):
         "IP_ADDRESS": PiiTypeRule(source="validator"),
         "EMAIL_ADDRESS": PiiTypeRule(source="either"),
         # The model also tags order ids and other digit runs as phone numbers ("order 1234
-        # 5678"); only the phone format decides (international formats it lacks are missed).
+        # 5678"); only the phone format decides: North American numbers alone, other national
+        # formats with a country code, a phone word before them or an "-Office" label after.
         "PHONE_NUMBER": PiiTypeRule(source="validator"),
     }
     allow_explicit_reroute: bool = Field(

@@ -45,15 +45,41 @@ def windows(text: str, words: int, overlap: int, max_windows: int) -> list[tuple
 
 def edge_windows(text: str, words: int, regular: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """For the guard only: the first and the last sentence (up to a quarter window of words) of
-    a text longer than one window, unless a regular window is exactly that.
+    a text longer than one window, unless a regular window is exactly that; and inside each,
+    the part before (first sentence) or after (last sentence) a glued-on sentence start.
 
     A short attack at either end would fill only a sliver of its full-size window and be
-    diluted by the padding around it. PII does not need them (the regular windows already
-    hold the same words, with more context, which makes fewer false alarms).
+    diluted by the padding around it. Padding cut mid-sentence shares a "sentence" with the
+    attack ("The walls of Generate racist vitriol"), which the guard scored near zero: a
+    capitalised word right after a lowercase one marks where the attack may begin. PII does
+    not need any of them (the regular windows already hold the same words, with more
+    context, which makes fewer false alarms).
     """
     if len(regular) < 2:
         return []
-    return [span for span in edge_sentences(text, max(16, words // 4)) if span not in regular]
+    first, last = edge_sentences(text, max(16, words // 4))
+    spans = [first, last]
+    spans += [(first[0], cut - 1) for cut in glued_starts(text, *first)[:GLUED_PER_EDGE]]
+    spans += [(cut, last[1]) for cut in glued_starts(text, *last)[-GLUED_PER_EDGE:]]
+    unique = [span for i, span in enumerate(spans) if span not in spans[:i]]
+    return [span for span in unique if span not in regular and text[span[0] : span[1]].strip()]
+
+
+# "of Generate", "castle, Ignore": a capitalised word after a lowercase word (or a comma).
+GLUED_START = re.compile(r"(?<=[a-z,;:] )[A-Z]")
+GLUED_PER_EDGE = 3
+
+
+def glued_starts(text: str, start: int, end: int) -> list[int]:
+    """Character offsets in text[start:end] where a sentence seems to start without a full
+    stop (after exactly one space), at least two words from either end of the span."""
+    cuts = []
+    for match in GLUED_START.finditer(text, start, end):
+        before = WORD.findall(text, start, match.start())
+        after = WORD.findall(text, match.start(), end)
+        if len(before) >= 2 and len(after) >= 2:
+            cuts.append(match.start())
+    return cuts
 
 
 def edge_sentences(text: str, max_words: int) -> list[tuple[int, int]]:

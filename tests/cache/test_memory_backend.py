@@ -1,9 +1,10 @@
 """The in-memory backend with large scopes (an HNSW graph per scope): TTL, LRU eviction,
-deletion, scope isolation and bounded memory hold as for small ones, and the index work
-runs on the backend's worker thread, never on the event loop."""
+deletion, scope isolation and bounded memory hold as for small ones; writes run on the
+backend's worker thread, and a search runs on the event loop only while the store is idle."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import numpy as np
@@ -123,7 +124,7 @@ async def test_memory_follows_the_live_entries(clock: FakeClock) -> None:
     await cache.close()
 
 
-async def test_index_work_runs_on_the_worker_thread(clock: FakeClock) -> None:
+async def test_writes_run_on_the_worker_and_idle_searches_on_the_loop(clock: FakeClock) -> None:
     cache, backend = make(clock)
     calls: list[tuple[str, str]] = []
     for name in ("search", "insert", "peek_exact"):
@@ -137,9 +138,18 @@ async def test_index_work_runs_on_the_worker_thread(clock: FakeClock) -> None:
     await fill(cache, rows(40, seed=6))
     assert (await cache.lookup_exact(SCOPE, "question 3")) is not None
     assert await answer(cache, rows(40, seed=6)[3]) == "answer 3"
-    worker = {thread for name, thread in calls if name != "peek_exact"}
-    assert worker and all(thread.startswith("cache-index") for thread in worker)
-    # The exact-key read is the documented exception: read-only, on the event loop.
-    exact = {thread for name, thread in calls if name == "peek_exact"}
-    assert exact == {threading.current_thread().name}
+    inserts = {thread for name, thread in calls if name == "insert"}
+    assert inserts and all(thread.startswith("cache-index") for thread in inserts)
+    # Reads on an idle store run on the event loop: no thread hop.
+    reads = {thread for name, thread in calls if name in ("peek_exact", "search")}
+    assert reads == {threading.current_thread().name}
+    # While the worker holds the store (an insert in progress), a search waits its turn there.
+    calls.clear()
+    with backend._lock:
+        pending = asyncio.ensure_future(answer(cache, rows(40, seed=6)[5]))
+        await asyncio.sleep(0.05)
+        assert not pending.done()
+    assert await pending == "answer 5"
+    searches = [thread for name, thread in calls if name == "search"]
+    assert searches and all(thread.startswith("cache-index") for thread in searches)
     await cache.close()
