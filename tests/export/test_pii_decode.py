@@ -83,3 +83,50 @@ def test_stray_i_tag_starts_a_span(tokenizer: Tokenizer) -> None:
     tags = ["O", "O", "I-GPE", "O"]
     spans = SERVED.decode_pii(_logits(tags), enc.offsets, enc.tokens, LABELS)
     assert [(s["type"], text[s["start"] : s["end"]]) for s in spans] == [("GPE", "Paris")]
+
+
+def test_length_groups_keep_padding_under_double() -> None:
+    assert SERVED.length_groups([256, 14, 133, 34, 131, 77, 132, 133]) == [
+        [1],
+        [3],
+        [5, 4, 6, 2, 7],
+        [0],
+    ]
+    assert SERVED.length_groups([64]) == [[0]]
+
+
+class _EchoSession:
+    """Stands in for ONNX Runtime: each row's outputs are made from its own tokens only, so a
+    row padded differently or put back in the wrong place gives different numbers."""
+
+    def __init__(self) -> None:
+        self.widths: list[int] = []
+
+    def run(self, names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids, mask = feeds["input_ids"], feeds["attention_mask"]
+        self.widths.append(ids.shape[1])
+        summary = (ids * mask).sum(1, keepdims=True).astype(np.float32)
+        pii = np.zeros((*ids.shape, len(LABELS)), dtype=np.float32)
+        pii[..., 0] = 6.0  # every token O
+        return [np.repeat(summary, 4, axis=1), mask.sum(1, keepdims=True).astype(np.float32), pii]
+
+
+def test_length_groups_run_apart_and_come_back_in_order(tokenizer: Tokenizer) -> None:
+    model = SERVED.TritonPythonModel()
+    model.tokenizer = tokenizer
+    model.tokenizer.no_padding()
+    model.session = _EchoSession()
+    model.input_names = {"input_ids", "attention_mask"}
+    model.output_names = ["GUARD_PROBS", "LENGTH", "PII_LOGITS"]
+    model.config_outputs = ["GUARD_PROBS", "LENGTH", "PII_SPANS"]
+    model.pii_labels, model.pii_threshold = LABELS, 0.5
+    texts = ["word " * 100, "short one", "a bit longer text than that", "word " * 20]
+    out = model._run(texts)
+    for i, text in enumerate(texts):
+        encoding = tokenizer.encode(text)
+        assert out["LENGTH"][i, 0] == len(encoding.ids)
+        assert out["GUARD_PROBS"][i, 0] == sum(encoding.ids)
+        assert out["PII_SPANS"][i, 0] == "[]"
+    assert len(model.session.widths) > 1 and max(model.session.widths) == len(
+        tokenizer.encode(texts[0]).ids
+    )
