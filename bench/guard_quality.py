@@ -79,7 +79,7 @@ async def measure(config: RouterConfig, url: str, limit: int | None, split: str)
     sample: its first 1,000 ordinary rows are MMLU only, from 9 of the 14 categories).
     `split` "val" is for designing the request path: it leaves the test split and the
     independent set unread."""
-    test = build_splits(BuildOptions().data())[split]
+    test = build_splits(BuildOptions().data)[split]
     benign = GUARD_LABELS.index("benign")
     attacks = [e for e in test if e.guard not in (-1, benign)][:limit]
     ordinary = [e for e in test if e.source in ORDINARY][:limit]
@@ -151,7 +151,7 @@ async def fit_threshold(config: RouterConfig, url: str, max_fpr: float) -> str:
     """The guard threshold from the VALIDATION split's ordinary questions through the request
     path (windows, folding, rules): the export fits its threshold on the head alone, and the
     request path's windows over a long question give a false positive more chances."""
-    val = build_splits(BuildOptions().data())["val"]
+    val = build_splits(BuildOptions().data)["val"]
     benign = GUARD_LABELS.index("benign")
     ordinary = [e.text for e in val if e.source in ORDINARY]
     attacks = [e.text for e in val if e.guard not in (-1, benign)]

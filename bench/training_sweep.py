@@ -95,7 +95,7 @@ def prepare(folder: Path) -> None:
     from export.dataset import build_splits
 
     folder.mkdir(parents=True, exist_ok=True)
-    splits = build_splits(BuildOptions().data())
+    splits = build_splits(BuildOptions().data)
     with gzip.open(folder / "splits.pkl.gz", "wb") as handle:
         pickle.dump({k: [asdict(e) for e in v] for k, v in splits.items()}, handle)
     source, target = base_encoder_path(), folder / "base"
@@ -150,7 +150,7 @@ def run(folder: Path, out: Path, names: list[str], every: int = 1) -> None:
     base_embedding: np.ndarray | None = None
     for name in names:
         started = time.perf_counter()
-        options = replace(BuildOptions(), **{**BEFORE, **SETS[name]})
+        options = BuildOptions(train=replace(BuildOptions().train, **{**BEFORE, **SETS[name]}))
         model = train_model(options, splits, device=device)
         calibration = calibrate(model, splits["val"], load_tokenizer(tokenizer_path, 128))
 
@@ -203,7 +203,9 @@ def table(paths: list[Path]) -> str:
             f"{row[k]:.4f}" if k == "embedding_cos_base" else f"{100 * row[k]:.1f}%"
             for k, _ in COLUMNS
         ]
-        lines.append(f"| {row['name']} | {row['options']['seed']} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {row['name']} | {row['options']['train']['seed']} | " + " | ".join(cells) + " |"
+        )
     return "\n".join(lines)
 
 

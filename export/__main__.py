@@ -58,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
         options = BuildOptions.full() if args.full else BuildOptions()
         if args.epochs is not None:
-            options = replace(options, epochs=args.epochs)
+            options = replace(options, train=replace(options.train, epochs=args.epochs))
         if args.pii_sentences is not None:
-            options = replace(options, pii_sentences=args.pii_sentences)
+            options = replace(options, data=replace(options.data, pii_sentences=args.pii_sentences))
         build(options, use_cache=not args.no_cache)
     elif args.command == "compare":
         from export.compare import compare as run_compare

@@ -7,7 +7,7 @@ import platform
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,37 +39,16 @@ REPORT_DIR = Path(__file__).resolve().parent / "report"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    epochs: float = 1.5
-    pii_sentences: int = 6000
-    handwritten: bool = True
-    # Chosen by bench/training_sweep.py on a GPU (bench/RESULTS.md, 2026-11-22): against the
-    # earlier 8e-5 / 2e-3 / 3 frozen / PII x3 / guard x1, at equal epochs, validation guard
-    # recall at 1% FPR rose from 85% to 97% and PII recall from 87% to 97%.
-    frozen_layers: int = 2
-    encoder_lr: float = 3e-4
-    head_lr: float = 5e-3
-    pii_weight: float = 5.0
-    guard_weight: float = 2.0
-    category_weight: float = 1.0
-    seed: int = 7
-    # Padded attack windows (export/datasets/padding.py) are off: with 800 + 400 of them the
-    # guard lost 4 points of recall on unpadded attacks at equal false positives, gained 2 on
-    # padded ones, and began flagging MMLU's moral-scenario questions (REPORT.md, 2026-11-22).
-    padded_attacks: int = 0
-    padded_benign: int = 0
+    """What `python -m export build` trains: the data it assembles and how it trains on it."""
+
+    train: TrainOptions = field(default_factory=TrainOptions)
+    data: DataOptions = field(default_factory=DataOptions)
 
     @classmethod
     def full(cls) -> BuildOptions:
         return cls(
-            epochs=4.0,
-            pii_sentences=12000,
-            padded_attacks=2000,
-            padded_benign=1000,
-        )
-
-    def data(self) -> DataOptions:
-        return DataOptions(
-            self.handwritten, self.pii_sentences, self.padded_attacks, self.padded_benign
+            train=TrainOptions(epochs=4.0),
+            data=DataOptions(pii_sentences=12000, padded_attacks=2000, padded_benign=1000),
         )
 
 
@@ -135,17 +114,7 @@ def train_model(
     """Train one model (all heads, or only `tasks` for the separate-model comparison)."""
     tokenizer = load_tokenizer(base_encoder_path() / "tokenizer.json", TRAIN_MAX_TOKENS)
     model = untrained_model()
-    train_opts = TrainOptions(
-        epochs=options.epochs,
-        frozen_layers=options.frozen_layers,
-        encoder_lr=options.encoder_lr,
-        head_lr=options.head_lr,
-        pii_weight=options.pii_weight,
-        guard_weight=options.guard_weight,
-        category_weight=options.category_weight,
-        seed=options.seed,
-        device=device,
-    )
+    train_opts = replace(options.train, device=device)
     if tasks is not None:
         train_opts = replace(train_opts, tasks=tasks, distill_weight=0.0)
     train(model, encode(tokenizer, splits["train"]), train_opts)
@@ -236,7 +205,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         raise ValueError(f"config.pbtxt lacks outputs {sorted(missing)}")
     timings: dict[str, float] = {}
     mark = time.perf_counter()
-    splits = build_splits(options.data())
+    splits = build_splits(options.data)
     timings["data_s"] = time.perf_counter() - mark
     print({k: len(v) for k, v in splits.items()})
 

@@ -56,9 +56,9 @@ def _only(splits: dict, task: str) -> dict:
 
 
 def compare(epochs: float | None = None) -> dict:
-    options = replace(BuildOptions(), epochs=epochs or DEFAULT_EPOCHS)
-    splits = build_splits(options.data())
-    without = build_splits(replace(options.data(), handwritten=False))
+    options = BuildOptions(train=replace(BuildOptions().train, epochs=epochs or DEFAULT_EPOCHS))
+    splits = build_splits(options.data)
+    without = build_splits(replace(options.data, handwritten=False))
     tokenizer_path = base_encoder_path() / "tokenizer.json"
     tokenizer = load_tokenizer(tokenizer_path, TRAIN_MAX_TOKENS)
     held = {dedup_key(e.text) for e in splits["test"] + splits["val"]}
@@ -102,13 +102,13 @@ def compare(epochs: float | None = None) -> dict:
 
 def _write(options: BuildOptions, rows: dict) -> dict:
     result = {
-        "note": f"every model trained for {options.epochs} epochs of its own training rows"
+        "note": f"every model trained for {options.train.epochs} epochs of its own training rows"
         + (
             " (shorter than the build, so absolute numbers are lower than the sections above)."
-            if options.epochs < BuildOptions().epochs
+            if options.train.epochs < BuildOptions().train.epochs
             else " (the build's own budget)."
         ),
-        "options": {"epochs": options.epochs, "pii_sentences": options.pii_sentences},
+        "options": {"epochs": options.train.epochs, "pii_sentences": options.data.pii_sentences},
         "rows": rows,
     }
     REPORT_DIR.mkdir(exist_ok=True)
