@@ -157,6 +157,8 @@ async def fit_threshold(config: RouterConfig, url: str, max_fpr: float) -> str:
     attacks = [e.text for e in val if e.guard not in (-1, benign)]
     encoder = EncoderClient(url, config.triton.model, 60)
     await encoder.wait_ready(120)
+    # The request path drops model spans below `pii.min_score`: fit it from all of them.
+    unfiltered = config.model_copy(update={"pii": config.pii.model_copy(update={"min_score": 0})})
 
     def guard_scores(results: list) -> np.ndarray:
         # a rule hit blocks whatever the threshold: score it above every threshold
@@ -164,7 +166,7 @@ async def fit_threshold(config: RouterConfig, url: str, max_fpr: float) -> str:
             [(v.score if v.source == "classifier" else 2.0) if v else 0.0 for v, _ in results]
         )
 
-    ordinary_results = await inspect_all(ordinary, encoder, config)
+    ordinary_results = await inspect_all(ordinary, encoder, unfiltered)
     benign_scores = guard_scores(ordinary_results)
     attack_scores = guard_scores(await inspect_all(attacks, encoder, config))
     await encoder.close()
@@ -199,7 +201,8 @@ async def fit_threshold(config: RouterConfig, url: str, max_fpr: float) -> str:
             ),
             f"PII: `pii.min_score` for at most 1.50% of them flagged: **{pii_fitted:.4f}** "
             f"(config has {config.pii.min_score}; flagged at the config's value: "
-            f"{(pii_scores >= max(config.pii.min_score, 1e-9)).mean():.2%}, at the fitted one: "
+            f"{(pii_scores >= max(config.pii.min_score, 1e-9)).mean():.2%}, at 0: "
+            f"{(pii_scores > 0).mean():.2%}, at the fitted one: "
             f"{(pii_scores >= pii_fitted).mean():.2%}).",
         ]
     )

@@ -61,8 +61,11 @@ def edge_windows(text: str, words: int, regular: list[tuple[int, int]]) -> list[
     spans = [first, last]
     spans += [(first[0], cut - 1) for cut in glued_starts(text, *first)[:GLUED_PER_EDGE]]
     spans += [(cut, last[1]) for cut in glued_starts(text, *last)[-GLUED_PER_EDGE:]]
-    unique = [span for i, span in enumerate(spans) if span not in spans[:i]]
-    return [span for span in unique if span not in regular and text[span[0] : span[1]].strip()]
+    return [
+        span
+        for span in dict.fromkeys(spans)  # first occurrences, in order
+        if span not in regular and text[span[0] : span[1]].strip()
+    ]
 
 
 # "of Generate", "castle, Ignore": a capitalised word after a lowercase word (or a comma).
