@@ -133,7 +133,7 @@ def _load_splits(folder: Path) -> dict:
     return {k: [example(r) for r in v] for k, v in raw.items()}
 
 
-def run(folder: Path, out: Path, names: list[str], every: int = 1) -> None:
+def run(folder: Path, out: Path, names: list[str], every: int = 1, seed: int | None = None) -> None:
     import torch
 
     os.environ["ROUTER_BASE_ENCODER"] = str(_fp32_base(folder))
@@ -150,7 +150,8 @@ def run(folder: Path, out: Path, names: list[str], every: int = 1) -> None:
     base_embedding: np.ndarray | None = None
     for name in names:
         started = time.perf_counter()
-        options = BuildOptions(train=replace(BuildOptions().train, **{**BEFORE, **SETS[name]}))
+        fields = {**BEFORE, **SETS[name], **({} if seed is None else {"seed": seed})}
+        options = BuildOptions(train=replace(BuildOptions().train, **fields))
         model = train_model(options, splits, device=device)
         calibration = calibrate(model, splits["val"], load_tokenizer(tokenizer_path, 128))
 
@@ -229,10 +230,7 @@ def main() -> None:
         names = args.names or list(SETS)
         if unknown := set(names) - set(SETS):
             parser.error(f"unknown option sets {sorted(unknown)}; known: {', '.join(SETS)}")
-        if args.seed is not None:
-            for name in names:
-                SETS[name] = {**SETS[name], "seed": args.seed}
-        run(args.folder, args.out, names, args.every)
+        run(args.folder, args.out, names, args.every, args.seed)
     else:
         print(table(args.paths))
 
