@@ -5,9 +5,10 @@ Data: export.datasets.category (MMLU -> 14 categories, GSM8K, MT-Bench, handwrit
 split by export's fixed-seed hash split with export.dataset.drop_leaks, exactly as the
 classifier head's training sees them. Methods:
 
-- ours, classifier head: `EncoderClient.signals([query])` through Triton (one multi-head pass,
-  as a routed request does), argmax of CATEGORY_PROBS. Trained by export on the whole train
-  split.
+- ours, classifier: `EncoderClient.signals([query])` through Triton (one multi-head pass,
+  as a routed request does), argmax of CATEGORY_PROBS: the head mixed with a vote of the
+  nearest training questions (export/category_neighbours.py). Trained by export on the whole
+  train split, whose questions are also the vote's bank.
 - ours, example routes: orchestrator.example_routes.ExampleIndex over Triton embeddings of
   the sampled training utterances (top-k mean, k from config/config.yaml).
 - aurelio semantic-router (IndexedRouter, HuggingFaceEncoder on the local all-MiniLM-L6-v2
@@ -175,7 +176,11 @@ async def ours(
             examples.append(match.category if match else "none")
             head_ms.append((t1 - t0) * 1000)
             example_ms.append((t2 - t0) * 1000)
-        results["ours: classifier head (Triton)"] = (head, head_ms, "export build (train split)")
+        results["ours: classifier, head + neighbours (Triton)"] = (
+            head,
+            head_ms,
+            "export build (train split)",
+        )
         results["ours: example routes (Triton)"] = (examples, example_ms, f"embed {fit_s:.1f} s")
     finally:
         await encoder.close()

@@ -38,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("--epochs", type=float, default=None)
     sub.add_parser("bench-triton", help="latency through the local Triton; updates REPORT.md")
     sub.add_parser("latency", help="re-measure ONNX Runtime latency of the served version")
+    sub.add_parser(
+        "neighbours",
+        help="give the latest version its category bank (training-question embeddings) and "
+        "fit the head/neighbour mix on validation, in place",
+    )
     sub.add_parser("report", help="re-render export/REPORT.md from export/report/*.json")
     args = parser.parse_args(argv)
 
@@ -74,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         from export.latency import remeasure
 
         print(remeasure())
+    elif args.command == "neighbours":
+        from export.category_neighbours import refit_version
+        from export.report import REPORT_DIR, render
+
+        latest = latest_version_dir()
+        if latest is None or not _built_version_exists():
+            print("no multitask version to fit: run `make models` first", file=sys.stderr)
+            return 1
+        print(json.dumps(refit_version(latest, REPORT_DIR), indent=1))
+        print(render())
     elif args.command == "report":
         from export.report import render
 

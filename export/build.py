@@ -16,9 +16,15 @@ import torch
 from export import cache
 from export.base_encoder import base_encoder_path
 from export.calibrate import expected_calibration_error, fit_temperature
+from export.category_neighbours import (
+    BANK_FILE,
+    build_bank,
+    fit_on_validation,
+    served_category,
+)
 from export.dataset import DataOptions, build_splits, data_fingerprint
 from export.embedding_quality import agreement, base_embeddings, bfcl_tool_selection, tool_accuracy
-from export.evaluate import evaluate_graph
+from export.evaluate import evaluate_graph, score
 from export.features import encode, load_tokenizer
 from export.labels import CATEGORY_LABELS, GUARD_LABELS, PII_BIO_LABELS, PII_TYPES
 from export.latency import measure
@@ -194,7 +200,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         manifest = json.loads((hit / "manifest.json").read_text())
         manifest["cache_hit"] = key
         version = publish_version(
-            {"model.onnx": hit / "model.onnx", "tokenizer.json": hit / "tokenizer.json"}, manifest
+            {name: hit / name for name in ("model.onnx", "tokenizer.json", BANK_FILE)}, manifest
         )
         print(f"cache hit {hit}: published {version} in {time.perf_counter() - started:.1f}s")
         return version
@@ -239,10 +245,17 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         drop = _max_drop(fp32_scores, int8_scores)
         serve_int8 = drop <= INT8_MAX_DROP
         served_path = int8_path if serve_int8 else fp32_path
-        served_scores = int8_scores if serve_int8 else fp32_scores
         served_pred, served_extra = (
             (int8_pred, int8_extra) if serve_int8 else (fp32_pred, fp32_extra)
         )
+        bank = build_bank(served_path, tokenizer_path, splits["train"])
+        mix = fit_on_validation(served_path, tokenizer_path, bank, splits["val"])
+        calibration["category_neighbours"] = mix
+        served_pred = replace(
+            served_pred,
+            category=served_category(served_pred.category, served_pred.embedding, bank, mix),
+        )
+        served_scores = score(served_pred, test, threshold)
         embedding = _embedding_metrics(
             [e.text for e in test],
             served_pred.embedding,
@@ -264,6 +277,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
             "test_fp32": fp32_scores,
             "test_int8": int8_scores,
             "served": "int8" if serve_int8 else "fp32",
+            "test_served": served_scores,
             "int8_max_drop": round(drop, 4),
             "embedding": embedding,
             "latency_ort_ms": latency,
@@ -293,7 +307,11 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
             },
             "machine": platform.platform(),
         }
-        files = {"model.onnx": served_path, "tokenizer.json": tokenizer_path}
+        files = {
+            "model.onnx": served_path,
+            "tokenizer.json": tokenizer_path,
+            BANK_FILE: bank.save(work / BANK_FILE),
+        }
         if trt_settings is not None:
             files[trt_settings.name] = trt_settings
         version = publish_version(files, manifest)

@@ -58,11 +58,27 @@ def _class_table(scores: dict) -> list[str]:
     return lines
 
 
+def _neighbour_lines(mix: dict | None, head_only: dict) -> list[str]:
+    """The served category is the head mixed with the nearest training questions' vote
+    (export/category_neighbours.py); the head alone is reported beside it."""
+    if not mix:
+        return ["- served: the head alone (no category bank in this version)"]
+    return [
+        f"- served: the head mixed with a vote of the {mix['k']} nearest training questions"
+        f" (weight {mix['weight']}, vote temperature {mix['temperature']}, mix temperature"
+        f" {mix['mix_temperature']}; fitted on validation: head {_pct(mix['val_accuracy_head'])}"
+        f" -> mixed {_pct(mix['val_accuracy_mixed'])}, ECE {mix['ece_val_mixed']})",
+        f"- the head alone on test: {_pct(head_only['accuracy'])}, macro-F1"
+        f" {head_only['macro_f1']:.3f}",
+    ]
+
+
 def render() -> Path:
     m = _load("metrics.json")
     if m is None:
         raise FileNotFoundError(REPORT_DIR / "metrics.json")
-    served = m[f"test_{m['served']}"]
+    served = m.get("test_served") or m[f"test_{m['served']}"]
+    head_only = m[f"test_{m['served']}"]["category"]
     cat, guard, pii = served["category"], served["guard"], served["pii"]
     confusion_png(
         cat["confusion"],
@@ -102,6 +118,7 @@ def render() -> Path:
         f"- validation accuracy (torch, before export): {_pct(cal['val_category_accuracy'])}",
         f"- calibration: temperature {cal['category_temperature']} fitted on validation; ECE on"
         f" validation {cal['category_ece_val_before']} -> {cal['category_ece_val_after']}",
+        *_neighbour_lines(cal.get("category_neighbours"), head_only),
         "",
         *_class_table(cat),
         "",

@@ -4,7 +4,10 @@ Tokenization lives here (not in the orchestrator) so a request costs one round t
 router's event loop never does CPU work. Every graph output named in config.pbtxt becomes a
 Triton output of the same name; the PII head's token logits (PII_LOGITS) are decoded here,
 with the tokenizer's character offsets, into PII_SPANS: one JSON list per text of
-{"type", "start", "end", "score"} with character offsets into the input text.
+{"type", "start", "end", "score"} with character offsets into the input text. When the version
+holds a category bank (the training questions' embeddings, written by the export),
+CATEGORY_PROBS is the head's distribution mixed with a vote of the nearest training questions
+(see `mix_category`).
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ class TritonPythonModel:
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.output_names = [o.name for o in self.session.get_outputs()]
+        self.neighbours = load_neighbours(
+            version_dir, params.get("category_neighbours", "calibrated")
+        )
 
     def execute(self, requests: list) -> list:
         texts: list[str] = []
@@ -114,6 +120,11 @@ class TritonPythonModel:
         outputs = dict(zip(self.output_names, values, strict=True))
         wanted = self.config_outputs or list(outputs)
         result = {name: outputs[name] for name in wanted if name in outputs}
+        neighbours = getattr(self, "neighbours", None)
+        if neighbours is not None and "CATEGORY_PROBS" in result and "EMBEDDING" in outputs:
+            result["CATEGORY_PROBS"] = neighbours.mix(
+                outputs["CATEGORY_PROBS"], outputs["EMBEDDING"]
+            )
         if "PII_SPANS" in wanted and "PII_LOGITS" in outputs:
             spans = [
                 json.dumps(
@@ -154,6 +165,73 @@ def pii_threshold(version_dir: Path, setting: str) -> float:
         if value is not None:
             return float(value)
     return 0.5
+
+
+CATEGORY_BANK = "category_bank.npz"
+
+
+class Neighbours:
+    """The category bank and the mix fitted for it on the validation split (manifest)."""
+
+    def __init__(self, bank: np.ndarray, labels: np.ndarray, settings: dict) -> None:
+        self.bank = np.ascontiguousarray(bank, dtype=np.float32)
+        self.labels = labels.astype(np.int64)
+        self.k = int(settings["k"])
+        self.temperature = float(settings["temperature"])
+        self.weight = float(settings["weight"])
+        self.mix_temperature = float(settings.get("mix_temperature", 1.0))
+
+    def mix(self, head: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        votes = neighbour_probs(
+            embeddings, self.bank, self.labels, head.shape[1], self.k, self.temperature
+        )
+        return mix_category(head, votes, self.weight, self.mix_temperature)
+
+
+def load_neighbours(version_dir: Path, setting: str) -> Neighbours | None:
+    """`calibrated` uses the version's bank with the mix in its manifest; `off` (or a version
+    without a bank) serves the head alone."""
+    manifest = version_dir / "manifest.json"
+    bank = version_dir / CATEGORY_BANK
+    if setting.strip() == "off" or not bank.is_file() or not manifest.is_file():
+        return None
+    settings = json.loads(manifest.read_text()).get("calibration", {}).get("category_neighbours")
+    if not settings:
+        return None
+    with np.load(bank) as data:
+        return Neighbours(data["embeddings"], data["labels"], settings)
+
+
+def neighbour_probs(
+    queries: np.ndarray,
+    bank: np.ndarray,
+    labels: np.ndarray,
+    classes: int,
+    k: int,
+    temperature: float,
+) -> np.ndarray:
+    """Each query's k most similar bank rows (cosine: both sides are unit length) vote for
+    their category with weight exp(similarity / temperature)."""
+    sims = np.asarray(queries, dtype=np.float32) @ bank.T
+    k = min(k, bank.shape[0])
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    top_sims = np.take_along_axis(sims, top, axis=1)
+    weights = np.exp((top_sims - top_sims.max(1, keepdims=True)) / temperature)
+    votes = np.zeros((len(sims), classes), dtype=np.float64)
+    np.add.at(votes, (np.repeat(np.arange(len(sims)), k), labels[top].ravel()), weights.ravel())
+    return votes / votes.sum(1, keepdims=True)
+
+
+def mix_category(
+    head: np.ndarray, votes: np.ndarray, weight: float, temperature: float = 1.0
+) -> np.ndarray:
+    """Weighted geometric mean of the head's probabilities and the neighbours' vote, then
+    temperature-scaled. The floor on the vote keeps a category no neighbour named possible
+    when the head is sure of it."""
+    logits = (1.0 - weight) * np.log(np.asarray(head, dtype=np.float64) + 1e-6) + weight * np.log(
+        votes + 1e-3
+    )
+    return softmax(logits / temperature).astype(np.float32)
 
 
 def bio_labels(types_csv: str) -> list[str]:
