@@ -152,7 +152,8 @@ def main() -> None:
     latest = latest_version_dir()
     assert latest is not None
     manifest = json.loads((latest / "manifest.json").read_text())
-    onnx_files = sorted(p.name for p in latest.glob("*.onnx"))
+    # Encoder graphs only: the category bank (category_bank.onnx) is run by the served one.
+    onnx_files = sorted(p.name for p in latest.glob("*.onnx") if p.name != "category_bank.onnx")
     sections = [
         f"router_encoder version {latest.name} ({manifest.get('kind')}, precision "
         f"{manifest.get('precision', 'fp32')}); ONNX files: {', '.join(onnx_files)}."

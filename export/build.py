@@ -248,7 +248,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         served_pred, served_extra = (
             (int8_pred, int8_extra) if serve_int8 else (fp32_pred, fp32_extra)
         )
-        bank = build_bank(served_path, tokenizer_path, splits["train"])
+        bank = build_bank(served_path, tokenizer_path, splits["train"], work / BANK_FILE)
         mix = fit_on_validation(served_path, tokenizer_path, bank, splits["val"])
         calibration["category_neighbours"] = mix
         served_pred = replace(
@@ -310,7 +310,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         files = {
             "model.onnx": served_path,
             "tokenizer.json": tokenizer_path,
-            BANK_FILE: bank.save(work / BANK_FILE),
+            BANK_FILE: bank,
         }
         if trt_settings is not None:
             files[trt_settings.name] = trt_settings

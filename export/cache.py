@@ -12,7 +12,7 @@ EXPORT_DIR = Path(__file__).resolve().parent
 CACHED_FILES = (
     "model.onnx",
     "tokenizer.json",
-    "category_bank.npz",
+    "category_bank.onnx",
     "manifest.json",
     "metrics.json",
 )

@@ -11,45 +11,71 @@ model.py reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from export.calibrate import expected_calibration_error, fit_temperature
 from export.datasets import Example
-from export.inference import predict
+from export.inference import predict, session
+from export.onnx_io import OPSET
+from export.quantize import quantize_int8
 from export.served_model import load_model_module
 
-BANK_FILE = "category_bank.npz"  # model.py's CATEGORY_BANK
+BANK_FILE = "category_bank.onnx"  # model.py's CATEGORY_BANK
 K = 10
 TEMPERATURE = 0.05
 WEIGHTS = tuple(round(w, 2) for w in np.linspace(0.0, 1.0, 11))
-
-
-@dataclass
-class CategoryBank:
-    embeddings: np.ndarray  # unit-length rows, as the graph's EMBEDDING output
-    labels: np.ndarray
-
-    def save(self, path: Path) -> Path:
-        np.savez(path, embeddings=self.embeddings.astype(np.float16), labels=self.labels)
-        return path
-
-    def votes(self, embeddings: np.ndarray, classes: int) -> np.ndarray:
-        served = load_model_module()
-        bank = self.embeddings.astype(np.float32)
-        return served.neighbour_probs(embeddings, bank, self.labels, classes, K, TEMPERATURE)
 
 
 def labelled(examples: list[Example]) -> list[Example]:
     return [e for e in examples if e.category >= 0]
 
 
-def build_bank(graph: Path, tokenizer: Path, train: list[Example]) -> CategoryBank:
+def write_bank(embeddings: np.ndarray, labels: np.ndarray, target: Path, k: int = K) -> Path:
+    """EMBEDDING (n, d) -> the k most similar bank rows' cosines and category ids, as a graph
+    whose matrix is int8 with one scale per bank row (quantize_int8), 3.7 MB for 9,362 rows."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    k = min(k, len(labels))
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["EMBEDDING", "bank_t"], ["sims"]),
+            helper.make_node("TopK", ["sims", "k"], ["top_sims", "top_rows"], axis=1),
+            helper.make_node("Gather", ["labels", "top_rows"], ["top_labels"], axis=0),
+        ],
+        "category_bank",
+        [helper.make_tensor_value_info("EMBEDDING", TensorProto.FLOAT, ["n", embeddings.shape[1]])],
+        [
+            helper.make_tensor_value_info("top_sims", TensorProto.FLOAT, ["n", k]),
+            helper.make_tensor_value_info("top_labels", TensorProto.INT64, ["n", k]),
+        ],
+        [
+            numpy_helper.from_array(np.ascontiguousarray(embeddings.T, np.float32), "bank_t"),
+            numpy_helper.from_array(np.array([k], dtype=np.int64), "k"),
+            numpy_helper.from_array(np.asarray(labels, dtype=np.int64), "labels"),
+        ],
+    )
+    # IR version 8 keeps the graph loadable by the ONNX Runtime builds Triton images ship.
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=8)
+    with tempfile.TemporaryDirectory() as folder:
+        fp32 = Path(folder) / "bank_fp32.onnx"
+        onnx.save(model, fp32)
+        return quantize_int8(fp32, target)
+
+
+def bank_votes(bank: Path, embeddings: np.ndarray, classes: int) -> np.ndarray:
+    served = load_model_module()
+    sims, labels = session(bank).run(["top_sims", "top_labels"], {"EMBEDDING": embeddings})
+    return served.neighbour_vote(sims, labels, classes, TEMPERATURE)
+
+
+def build_bank(graph: Path, tokenizer: Path, train: list[Example], target: Path) -> Path:
     rows = labelled(train)
     pred = predict(graph, tokenizer, [e.text for e in rows], desc="category bank")
-    return CategoryBank(pred.embedding, np.array([e.category for e in rows], dtype=np.int16))
+    return write_bank(pred.embedding, np.array([e.category for e in rows]), target)
 
 
 def fit_mix(head: np.ndarray, votes: np.ndarray, gold: np.ndarray) -> dict:
@@ -75,19 +101,19 @@ def fit_mix(head: np.ndarray, votes: np.ndarray, gold: np.ndarray) -> dict:
     }
 
 
-def fit_on_validation(graph: Path, tokenizer: Path, bank: CategoryBank, val: list[Example]) -> dict:
+def fit_on_validation(graph: Path, tokenizer: Path, bank: Path, val: list[Example]) -> dict:
     rows = labelled(val)
     pred = predict(graph, tokenizer, [e.text for e in rows], desc="val (category mix)")
     gold = np.array([e.category for e in rows])
-    return fit_mix(pred.category, bank.votes(pred.embedding, pred.category.shape[1]), gold)
+    return fit_mix(pred.category, bank_votes(bank, pred.embedding, pred.category.shape[1]), gold)
 
 
 def served_category(
-    head: np.ndarray, embeddings: np.ndarray, bank: CategoryBank, settings: dict
+    head: np.ndarray, embeddings: np.ndarray, bank: Path, settings: dict
 ) -> np.ndarray:
     """What Triton serves as CATEGORY_PROBS for these head outputs (model.py's mix)."""
     served = load_model_module()
-    votes = bank.votes(embeddings, head.shape[1])
+    votes = bank_votes(bank, embeddings, head.shape[1])
     return served.mix_category(head, votes, settings["weight"], settings["mix_temperature"])
 
 
@@ -104,12 +130,12 @@ def refit_version(version_dir: Path, report_dir: Path | None = None) -> dict:
 
     graph, tokenizer = version_dir / "model.onnx", version_dir / "tokenizer.json"
     splits = build_splits(DataOptions())
-    bank = build_bank(graph, tokenizer, splits["train"])
+    bank = build_bank(graph, tokenizer, splits["train"], version_dir / f".{BANK_FILE}.tmp")
     mix = fit_on_validation(graph, tokenizer, bank, splits["val"])
     manifest_path = version_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest.setdefault("calibration", {})["category_neighbours"] = mix
-    bank.save(version_dir / BANK_FILE)
+    bank = bank.replace(version_dir / BANK_FILE)
     staged = manifest_path.with_suffix(".json.tmp")
     staged.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     staged.replace(manifest_path)

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from export.category_neighbours import BANK_FILE, CategoryBank, fit_mix
+from export.category_neighbours import BANK_FILE, bank_votes, fit_mix, write_bank
 from export.served_model import load_model_module
 
 SERVED = load_model_module()
@@ -21,10 +21,9 @@ BANK = _unit([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1]])
 BANK_LABELS = np.array([0, 0, 1, 1, 2])
 
 
-def test_the_nearest_questions_vote_for_their_category() -> None:
-    votes = SERVED.neighbour_probs(
-        _unit([[1, 0.05, 0], [0, 0.1, 1]]), BANK, BANK_LABELS, 3, 2, 0.05
-    )
+def test_the_nearest_questions_vote_for_their_category(tmp_path) -> None:
+    bank = write_bank(BANK, BANK_LABELS, tmp_path / BANK_FILE, k=2)
+    votes = bank_votes(bank, _unit([[1, 0.05, 0], [0, 0.1, 1]]), 3)
     assert votes.shape == (2, 3)
     assert np.allclose(votes.sum(1), 1.0)
     assert votes[0].argmax() == 0 and votes[0, 0] > 0.99
@@ -32,9 +31,27 @@ def test_the_nearest_questions_vote_for_their_category() -> None:
     assert votes[1].argmax() == 2 and votes[1, 1] > 0.0 and votes[1, 0] == 0.0
 
 
-def test_k_larger_than_the_bank_uses_every_row() -> None:
-    votes = SERVED.neighbour_probs(_unit([[1, 1, 1]]), BANK, BANK_LABELS, 3, 50, 10.0)
-    assert np.all(votes > 0.15)  # 2, 2 and 1 rows: every row voted
+def test_the_int8_bank_ranks_as_the_exact_cosines_do(tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    rows = _unit(rng.standard_normal((500, 16)).tolist())
+    queries = _unit(rng.standard_normal((20, 16)).tolist())
+    bank = write_bank(rows, np.arange(500) % 7, tmp_path / BANK_FILE, k=5)
+    from export.inference import session
+
+    sims, labels = session(bank).run(["top_sims", "top_labels"], {"EMBEDDING": queries})
+    exact = queries @ rows.T
+    best = np.sort(exact, axis=1)[:, ::-1][:, :5]
+    assert np.abs(sims - best).max() < 0.03
+    # The top label belongs to a row whose exact cosine is within quantization error of the best.
+    for i in range(len(queries)):
+        close = np.flatnonzero(exact[i] >= best[i, 0] - 0.03) % 7
+        assert labels[i, 0] in close
+
+
+def test_a_bank_smaller_than_k_votes_with_every_row(tmp_path) -> None:
+    bank = write_bank(BANK, BANK_LABELS, tmp_path / BANK_FILE, k=50)
+    votes = bank_votes(bank, _unit([[1, 1, 1]]), 3)
+    assert np.all(votes > 0.0)
 
 
 def test_the_mix_moves_from_the_head_to_the_vote_with_its_weight() -> None:
@@ -69,7 +86,7 @@ def test_fit_picks_the_weight_that_helps_on_validation() -> None:
 
 def test_a_version_with_a_bank_serves_the_mix_and_off_serves_the_head(tmp_path) -> None:
     assert SERVED.load_neighbours(tmp_path, "calibrated") is None
-    CategoryBank(BANK, BANK_LABELS.astype(np.int16)).save(tmp_path / BANK_FILE)
+    write_bank(BANK, BANK_LABELS, tmp_path / BANK_FILE, k=2)
     assert SERVED.load_neighbours(tmp_path, "calibrated") is None  # no manifest entry yet
     settings = {"k": 2, "temperature": 0.05, "weight": 1.0, "mix_temperature": 1.0}
     (tmp_path / "manifest.json").write_text(
