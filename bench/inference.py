@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.prompts import SIZES, prompt
 from bench.report import append, load, percentiles, table
+from export.category_neighbours import BANK_FILE
 from export.repository import MODEL_NAME, REPOSITORY, latest_version_dir
 from stack.triton import TritonServer
 
@@ -153,7 +154,7 @@ def main() -> None:
     assert latest is not None
     manifest = json.loads((latest / "manifest.json").read_text())
     # Encoder graphs only: the category bank (category_bank.onnx) is run by the served one.
-    onnx_files = sorted(p.name for p in latest.glob("*.onnx") if p.name != "category_bank.onnx")
+    onnx_files = sorted(p.name for p in latest.glob("*.onnx") if p.name != BANK_FILE)
     sections = [
         f"router_encoder version {latest.name} ({manifest.get('kind')}, precision "
         f"{manifest.get('precision', 'fp32')}); ONNX files: {', '.join(onnx_files)}."

@@ -24,7 +24,7 @@ from export.category_neighbours import (
 )
 from export.dataset import DataOptions, build_splits, data_fingerprint
 from export.embedding_quality import agreement, base_embeddings, bfcl_tool_selection, tool_accuracy
-from export.evaluate import evaluate_graph, score
+from export.evaluate import category_scores, evaluate_graph
 from export.features import encode, load_tokenizer
 from export.labels import CATEGORY_LABELS, GUARD_LABELS, PII_BIO_LABELS, PII_TYPES
 from export.latency import measure
@@ -245,6 +245,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
         drop = _max_drop(fp32_scores, int8_scores)
         serve_int8 = drop <= INT8_MAX_DROP
         served_path = int8_path if serve_int8 else fp32_path
+        head_scores = int8_scores if serve_int8 else fp32_scores
         served_pred, served_extra = (
             (int8_pred, int8_extra) if serve_int8 else (fp32_pred, fp32_extra)
         )
@@ -255,7 +256,7 @@ def build(options: BuildOptions, use_cache: bool = True) -> Path:
             served_pred,
             category=served_category(served_pred.category, served_pred.embedding, bank, mix),
         )
-        served_scores = score(served_pred, test, threshold)
+        served_scores = {**head_scores, "category": category_scores(served_pred.category, test)}
         embedding = _embedding_metrics(
             [e.text for e in test],
             served_pred.embedding,

@@ -8,11 +8,13 @@ import os
 import shutil
 from pathlib import Path
 
+from export.category_neighbours import BANK_FILE
+
 EXPORT_DIR = Path(__file__).resolve().parent
 CACHED_FILES = (
     "model.onnx",
     "tokenizer.json",
-    "category_bank.onnx",
+    BANK_FILE,
     "manifest.json",
     "metrics.json",
 )

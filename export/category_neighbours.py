@@ -2,8 +2,8 @@
 
 The head alone misses questions whose subject MMLU files elsewhere (nutrition under health,
 marketing under other); their nearest training questions often carry the right label. On
-version 13's test split the head scored 83.4%, the nearest-neighbour vote alone 83.8-85.5% and
-the two mixed 86.2-86.7% across the settings tried (bench/RESULTS.md, 2026-11-22). The vote's
+version 13's test split the head scored 83.4%, the nearest-neighbour vote alone 83.4-85.6% and
+the two mixed 84.0-86.7% across the settings tried (bench/RESULTS.md, 2026-11-22). The vote's
 k and temperature were picked on validation then; the mix weight and its temperature are
 fitted on each build's validation split here, and written to the manifest, where the served
 model.py reads them.
@@ -111,10 +111,8 @@ def fit_on_validation(graph: Path, tokenizer: Path, bank: Path, val: list[Exampl
 def served_category(
     head: np.ndarray, embeddings: np.ndarray, bank: Path, settings: dict
 ) -> np.ndarray:
-    """What Triton serves as CATEGORY_PROBS for these head outputs (model.py's mix)."""
-    served = load_model_module()
-    votes = bank_votes(bank, embeddings, head.shape[1])
-    return served.mix_category(head, votes, settings["weight"], settings["mix_temperature"])
+    """What Triton serves as CATEGORY_PROBS for these head outputs: model.py's own mix."""
+    return load_model_module().Neighbours(session(bank), settings).mix(head, embeddings)
 
 
 def refit_version(version_dir: Path, report_dir: Path | None = None) -> dict:
@@ -124,9 +122,8 @@ def refit_version(version_dir: Path, report_dir: Path | None = None) -> dict:
     are updated too, so REPORT.md shows what is served."""
     import json
 
-    from export import metrics as scores
     from export.dataset import DataOptions, build_splits
-    from export.labels import CATEGORY_LABELS
+    from export.evaluate import category_scores
 
     graph, tokenizer = version_dir / "model.onnx", version_dir / "tokenizer.json"
     splits = build_splits(DataOptions())
@@ -153,11 +150,8 @@ def refit_version(version_dir: Path, report_dir: Path | None = None) -> dict:
         metrics = json.loads(metrics_path.read_text())
         if metrics.get("content_hash") == manifest.get("content_hash"):
             served = dict(metrics[f"test_{metrics['served']}"])
-            served["category"] = scores.classification(
-                pred.category, gold, CATEGORY_LABELS, [e.source for e in test]
-            )
+            served["category"] = category_scores(pred.category, test)
             metrics["test_served"] = served
             metrics["calibration"]["category_neighbours"] = mix
-            metrics["category_head_test_accuracy"] = summary["test_accuracy_head"]
             metrics_path.write_text(json.dumps(metrics, indent=1) + "\n")
     return summary

@@ -13,19 +13,24 @@ from export.inference import Predictions, predict
 from export.labels import CATEGORY_LABELS, GUARD_LABELS, PII_TYPES
 
 
+def category_scores(probs: np.ndarray, examples: Sequence[Example]) -> dict:
+    """Category metrics over the rows that carry a category label."""
+    rows = [i for i, e in enumerate(examples) if e.category >= 0]
+    return metrics.classification(
+        probs[rows],
+        np.array([examples[i].category for i in rows]),
+        CATEGORY_LABELS,
+        [examples[i].source for i in rows],
+    )
+
+
 def score(pred: Predictions, examples: Sequence[Example], guard_threshold: float) -> dict:
     """Metrics per head; rows a head has no label for are left out of that head's score."""
-    cat_rows = [i for i, e in enumerate(examples) if e.category >= 0]
     guard_rows = [i for i, e in enumerate(examples) if e.guard >= 0]
     pii_rows = [i for i, e in enumerate(examples) if e.source == "presidio"]
     ordinary = [i for i, e in enumerate(examples) if e.source in metrics.ORDINARY_SOURCES]
     return {
-        "category": metrics.classification(
-            pred.category[cat_rows],
-            np.array([examples[i].category for i in cat_rows]),
-            CATEGORY_LABELS,
-            [examples[i].source for i in cat_rows],
-        ),
+        "category": category_scores(pred.category, examples),
         "guard": {
             **metrics.guard(
                 pred.guard[guard_rows],

@@ -120,9 +120,8 @@ class TritonPythonModel:
         outputs = dict(zip(self.output_names, values, strict=True))
         wanted = self.config_outputs or list(outputs)
         result = {name: outputs[name] for name in wanted if name in outputs}
-        neighbours = getattr(self, "neighbours", None)
-        if neighbours is not None and "CATEGORY_PROBS" in result and "EMBEDDING" in outputs:
-            result["CATEGORY_PROBS"] = neighbours.mix(
+        if self.neighbours is not None and "CATEGORY_PROBS" in result and "EMBEDDING" in outputs:
+            result["CATEGORY_PROBS"] = self.neighbours.mix(
                 outputs["CATEGORY_PROBS"], outputs["EMBEDDING"]
             )
         if "PII_SPANS" in wanted and "PII_LOGITS" in outputs:

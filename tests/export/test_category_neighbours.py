@@ -84,6 +84,10 @@ def test_fit_picks_the_weight_that_helps_on_validation() -> None:
     assert fit_mix(right, noise, gold)["weight"] <= 0.3
 
 
+def test_the_export_writes_the_bank_file_the_served_model_reads() -> None:
+    assert BANK_FILE == SERVED.CATEGORY_BANK
+
+
 def test_a_version_with_a_bank_serves_the_mix_and_off_serves_the_head(tmp_path) -> None:
     assert SERVED.load_neighbours(tmp_path, "calibrated") is None
     write_bank(BANK, BANK_LABELS, tmp_path / BANK_FILE, k=2)

@@ -120,6 +120,7 @@ def test_length_groups_run_apart_and_come_back_in_order(tokenizer: Tokenizer) ->
     model.output_names = ["GUARD_PROBS", "LENGTH", "PII_LOGITS"]
     model.config_outputs = ["GUARD_PROBS", "LENGTH", "PII_SPANS"]
     model.pii_labels, model.pii_threshold = LABELS, 0.5
+    model.neighbours = None
     texts = ["word " * 100, "short one", "a bit longer text than that", "word " * 20]
     out = model._run(texts)
     for i, text in enumerate(texts):
