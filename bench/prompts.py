@@ -67,4 +67,4 @@ def base_text(passage: int, tokens: int) -> str:
 
 
 def prompt(size: str, number: int) -> str:
-    return f"(#{number}) {base_text(number, SIZES[size])}"
+    return f"(#{number}) {base_text(number % len(PASSAGES), SIZES[size])}"

@@ -4,9 +4,9 @@
 # bench/README.md). Included from the Makefile; uses its BIN and `models` target.
 BENCH_PY ?= $(BIN)/python
 
-.PHONY: bench bench-deps bench-inference bench-routing bench-peers bench-overhead
+.PHONY: bench bench-deps bench-inference bench-routing bench-peers bench-overhead bench-floor
 
-bench: bench-deps bench-inference bench-routing bench-peers bench-overhead
+bench: bench-deps bench-inference bench-routing bench-peers bench-overhead bench-floor
 
 # aurelio's semantic-router (the peer in peers.py) without its dependency set, which would
 # downgrade openai; only what its import needs.
@@ -28,3 +28,6 @@ bench-peers: models bench-deps
 bench-overhead: models bench-deps
 	$(BENCH_PY) bench/overhead.py --requests 60 --concurrent-requests 128 --rounds 2 \
 		--hits 30 --memory 1000 2000 --cache-entries 20000
+
+bench-floor: models bench-deps
+	$(BENCH_PY) bench/extproc_floor.py --requests 100 --concurrent-requests 320

@@ -204,7 +204,8 @@ def signature(text: str) -> Signature:
     entities: list[str] = []
     acronyms: set[tuple[str, str]] = set()
     for i, (token, word) in enumerate(zip(raw, lower, strict=True)):
-        starts = _starts_sentence(text, matches[i].start())
+        # Only a capitalised word asks (and the look-back is linear in the text).
+        starts = token[:1].isupper() and _starts_sentence(text, matches[i].start())
         name = _unit_base(ALIASES.get(word, word))
         if name not in entities and (word in quoted or _is_entity(token, word, starts)):
             entities.append(name)
@@ -391,6 +392,8 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 
 def _is_entity(token: str, word: str, starts_sentence: bool) -> bool:
+    if token.isalpha() and token.islower():
+        return word in GAZETTEER  # most words: none of the checks below can say yes
     if word in GAZETTEER or token.endswith(("++", "#")):
         return True
     if any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
