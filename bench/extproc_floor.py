@@ -24,6 +24,7 @@ import contextlib
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.direct_envoy import start_direct_envoy
+from bench.envoy_log import COLUMNS, phase_p50s, read_access_log
 from bench.prompts import prompt
 from bench.report import ROOT, append, load, percentiles, table
 from stack.envoy import EnvoyProxy
@@ -91,12 +93,15 @@ async def serve(port: int, backend_port: int) -> None:
 class Cells:
     def __init__(self) -> None:
         self.ms: dict[str, list[float]] = {p: [] for p in PATHS}
+        self.request_ids: dict[str, list[str]] = {p: [] for p in PATHS}
         self.failures = 0
 
 
 async def send(session: aiohttp.ClientSession, url: str, path: str, cells: Cells, n: int) -> None:
     body = {"model": MODEL, "messages": [{"role": "user", "content": prompt("typical", n)}]}
-    headers = {ANSWER: "1"} if path == "answered" else {}
+    request_id = uuid.uuid4().hex  # Envoy keeps it, so its access log can be matched
+    headers = {"x-request-id": request_id, **({ANSWER: "1"} if path == "answered" else {})}
+    cells.request_ids[path].append(request_id)
     started = time.perf_counter()
     try:
         async with session.post(url, json=body, headers=headers) as response:
@@ -128,7 +133,18 @@ def cpu_seconds(processes: dict[str, psutil.Process]) -> dict[str, float]:
     return out
 
 
-async def measure(args: argparse.Namespace, urls: dict[str, str], processes: dict) -> str:
+def phase_rows(cells: Cells, log: dict[str, dict], conc: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for path in ("forwarded", "answered"):
+        records = [log[i] for i in cells.request_ids[path] if i in log]
+        if records:
+            rows.append([LABELS[path], conc, len(records), *phase_p50s(records)])
+    return rows
+
+
+async def measure(
+    args: argparse.Namespace, urls: dict[str, str], processes: dict, envoy_log: Path
+) -> str:
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60)
     )
@@ -183,6 +199,16 @@ async def measure(args: argparse.Namespace, urls: dict[str, str], processes: dic
                 crows,
             ),
         ]
+        await asyncio.sleep(1.5)  # Envoy flushes its access log about once a second
+        log = read_access_log(envoy_log)
+        rows = phase_rows(sequential, log, "seq")
+        for path in PATHS:
+            rows += phase_rows(cells[path], log, str(args.concurrency))
+        out += [
+            "Envoy's view (its access log): each ext_proc call to the do-nothing server, the "
+            "upstream's service time and the whole request:",
+            table(["path", "conc", "requests", *COLUMNS], rows),
+        ]
         return "\n\n".join(out)
     finally:
         await session.close()
@@ -223,7 +249,7 @@ async def run(args: argparse.Namespace) -> str:
             if child.process is not None
         }
         processes["client"] = psutil.Process()
-        return await measure(args, urls, processes)
+        return await measure(args, urls, processes, envoy.log_path)
     finally:
         for child in (direct, envoy, noop, fakes):
             if child is not None:

@@ -39,6 +39,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.direct_envoy import start_direct_envoy
+from bench.envoy_log import COLUMNS, phase_p50s, read_access_log
 from bench.prompts import SIZES, prompt
 from bench.report import PLOTS, ROOT, append, load, percentiles, table
 from stack.local import LocalStack, load_stack_config, with_free_ports
@@ -57,6 +58,7 @@ class Cell:
     cache: Counter[str] = field(default_factory=Counter)
     paths: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)  # "status: error body" -> count
+    request_ids: list[str] = field(default_factory=list)  # the router's x-router-request-id
 
     def ms(self, kind: str | None = None) -> list[float]:
         return [m for m, status, k in self.samples if status == 200 and kind in (None, k)]
@@ -153,6 +155,8 @@ class Client:
                 if cell is not None:
                     cell.cache[response.headers.get("x-router-cache", "-")] += 1
                     cell.paths[response.headers.get("x-router-decision-path", "-")] += 1
+                    if request_id := response.headers.get("x-router-request-id"):
+                        cell.request_ids.append(request_id)
         except (aiohttp.ClientError, TimeoutError) as error:
             status = -1
             if cell is not None:
@@ -310,6 +314,17 @@ def kind_table(cells: dict[tuple[str, int, str], Cell]) -> str:
                 ]
             )
     return table(["prompt", "routed request kind", "added p50", "p95", "p99"], rows)
+
+
+def phase_table(cells: dict[tuple[str, int, str], Cell], log: dict[str, dict[str, Any]]) -> str:
+    """Envoy's own timing of each ext_proc call of the routed requests, and the upstream's."""
+    rows = []
+    for (size, concurrency, path), cell in cells.items():
+        records = [log[i] for i in cell.request_ids if i in log]
+        if path == "routed" and records:
+            conc = "seq" if concurrency == 1 else concurrency
+            rows.append([size, conc, len(records), *phase_p50s(records)])
+    return table(["prompt", "conc", "requests", *COLUMNS], rows)
 
 
 def cpu_table(cells: dict[tuple[str, int, str], Cell], names: list[str]) -> str:
@@ -544,6 +559,7 @@ async def run(args: argparse.Namespace) -> str:
             [[s, f"{ms:.3f}", int(n)] for s, ms, n in step_means(before, after)],
         )
         plot(cells, PLOTS / "latency_cdf.png")
+        phases = phase_table(cells, read_access_log(envoy.log_path))
         cache_mem = cache_memory(args.cache_entries) if args.cache_entries else ""
     finally:
         if direct_envoy is not None:
@@ -559,6 +575,10 @@ async def run(args: argparse.Namespace) -> str:
             cell_table(cells),
             "Router-added latency by request kind (sequential):",
             kind_table(cells),
+            "Envoy's view of each routed request (its access log, envoy/envoy.yaml): how long "
+            "each ext_proc call to the router took, the upstream's service time and the whole "
+            "request, in ms; the request-body call holds the Triton call and the routing:",
+            phases,
             "CPU per process while each cell ran (100% = one core; children included):",
             cpu_table(cells, names),
             "Orchestrator step timings over all latency cells (its Prometheus metrics):",

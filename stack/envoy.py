@@ -107,6 +107,9 @@ class EnvoyProxy:
             "--use-dynamic-base-id",
             "--log-level",
             "warn",
+            # The access log (envoy/envoy.yaml) goes out within a second, not Envoy's 10 s.
+            "--file-flush-interval-msec",
+            "1000",
         ]
         self.process = ManagedProcess("envoy", argv, self.log_path).start()
         self.process.wait_until(self.ready, timeout)

@@ -98,6 +98,28 @@ def test_decision_log_line_is_complete(stack: LocalStack, base_url: str) -> None
     assert "prompt" not in record  # include_prompt is off by default
 
 
+def test_envoy_access_log_times_each_router_phase(stack: LocalStack, base_url: str) -> None:
+    routed = ask(base_url, "Write a haiku about rain.", temperature=0.7)
+    request_id = routed.headers["x-router-request-id"]
+    log = stack.workdir / "envoy.log"
+    record = None
+    for _ in range(50):  # Envoy flushes its access log about once a second
+        lines = [x for x in log.read_text().splitlines() if x.startswith("{")]
+        record = next((json.loads(x) for x in lines if request_id in x), None)
+        if record:
+            break
+        time.sleep(0.1)
+    assert record is not None, f"no access-log line for the request: {log.read_text()[-3000:]}"
+    assert record["status"] == 200 and record["model"] == routed.headers["x-selected-model"]
+    assert record["upstream"] and record["method"] == "POST"
+    phases = record["ext_proc"]
+    for key in ("request_header_latency_us", "request_body_total_latency_us"):
+        assert phases[key] > 0, key
+    assert phases["response_header_latency_us"] > 0
+    assert phases["received_immediate_response"] is False
+    assert phases["request_body_total_latency_us"] < record["duration_ms"] * 1000
+
+
 def test_classification_api(stack: LocalStack) -> None:
     url = api_url(stack)
     intent = httpx.post(
