@@ -34,9 +34,9 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.direct_envoy import start_direct_envoy
-from bench.envoy_log import COLUMNS, phase_p50s, read_access_log
 from bench.prompts import prompt
 from bench.report import ROOT, append, load, percentiles, table
+from bench.request_logs import COLUMNS, phase_p50s, read_json_lines
 from stack.envoy import EnvoyProxy
 from stack.processes import ManagedProcess, free_port, port_open
 
@@ -200,7 +200,7 @@ async def measure(
             ),
         ]
         await asyncio.sleep(1.5)  # Envoy flushes its access log about once a second
-        log = read_access_log(envoy_log)
+        log = read_json_lines(envoy_log)
         rows = phase_rows(sequential, log, "seq")
         for path in PATHS:
             rows += phase_rows(cells[path], log, str(args.concurrency))

@@ -27,7 +27,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,15 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.direct_envoy import start_direct_envoy
-from bench.envoy_log import COLUMNS, phase_p50s, read_access_log
 from bench.prompts import SIZES, prompt
 from bench.report import PLOTS, ROOT, append, load, percentiles, table
+from bench.request_logs import (
+    COLUMNS,
+    STEP_COLUMNS,
+    phase_p50s,
+    read_json_lines,
+    step_p50s,
+)
 from stack.local import LocalStack, load_stack_config, with_free_ports
 
 DIRECT_MODEL = "general-model"
@@ -316,15 +322,20 @@ def kind_table(cells: dict[tuple[str, int, str], Cell]) -> str:
     return table(["prompt", "routed request kind", "added p50", "p95", "p99"], rows)
 
 
-def phase_table(cells: dict[tuple[str, int, str], Cell], log: dict[str, dict[str, Any]]) -> str:
-    """Envoy's own timing of each ext_proc call of the routed requests, and the upstream's."""
+def log_table(
+    cells: dict[tuple[str, int, str], Cell],
+    log: dict[str, dict[str, Any]],
+    columns: list[str],
+    p50s: Callable[[list[dict[str, Any]]], list[str]],
+) -> str:
+    """Per routed cell, the p50s that `p50s` reads from the cell's log lines (by request id)."""
     rows = []
     for (size, concurrency, path), cell in cells.items():
         records = [log[i] for i in cell.request_ids if i in log]
         if path == "routed" and records:
             conc = "seq" if concurrency == 1 else concurrency
-            rows.append([size, conc, len(records), *phase_p50s(records)])
-    return table(["prompt", "conc", "requests", *COLUMNS], rows)
+            rows.append([size, conc, len(records), *p50s(records)])
+    return table(["prompt", "conc", "requests", *columns], rows)
 
 
 def cpu_table(cells: dict[tuple[str, int, str], Cell], names: list[str]) -> str:
@@ -559,7 +570,9 @@ async def run(args: argparse.Namespace) -> str:
             [[s, f"{ms:.3f}", int(n)] for s, ms, n in step_means(before, after)],
         )
         plot(cells, PLOTS / "latency_cdf.png")
-        phases = phase_table(cells, read_access_log(envoy.log_path))
+        phases = log_table(cells, read_json_lines(envoy.log_path), COLUMNS, phase_p50s)
+        decisions = read_json_lines(router.log_path)
+        router_steps = log_table(cells, decisions, STEP_COLUMNS, step_p50s)
         cache_mem = cache_memory(args.cache_entries) if args.cache_entries else ""
     finally:
         if direct_envoy is not None:
@@ -579,6 +592,9 @@ async def run(args: argparse.Namespace) -> str:
             "each ext_proc call to the router took, the upstream's service time and the whole "
             "request, in ms; the request-body call holds the Triton call and the routing:",
             phases,
+            "Inside the router (its decision log, same requests): each step's time, in ms; "
+            "`signals` is the Triton call, `total` the router's time in the request phases:",
+            router_steps,
             "CPU per process while each cell ran (100% = one core; children included):",
             cpu_table(cells, names),
             "Orchestrator step timings over all latency cells (its Prometheus metrics):",

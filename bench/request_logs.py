@@ -1,8 +1,8 @@
-"""Envoy's JSON access log (envoy/envoy.yaml): per request, how long each ext_proc call took.
+"""Per-request JSON logs joined by request id: Envoy's access log and the router's decision log.
 
-The `ext_proc` field is the ext_proc filter's own record, timed by Envoy around each call to
-the router, so it splits the router's added time by phase without trusting the router's
-clock."""
+Envoy's access log (envoy/envoy.yaml) carries the ext_proc filter's own record, timed by Envoy
+around each call to the router, so it splits the router's added time by phase without
+trusting the router's clock; the decision log then splits the request-body call by step."""
 
 from __future__ import annotations
 
@@ -23,8 +23,12 @@ PHASES = (
 COLUMNS = [f"{label} p50 ms" for _, label in PHASES] + ["upstream p50 ms", "Envoy total p50 ms"]
 
 
-def read_access_log(path: Path) -> dict[str, dict[str, Any]]:
-    """The JSON lines of an Envoy log file (its own log lines are skipped), by request id."""
+STEPS = ("parse", "signals", "guard", "cache", "classify", "tools", "total")
+STEP_COLUMNS = [f"{step} p50 ms" for step in STEPS]
+
+
+def read_json_lines(path: Path) -> dict[str, dict[str, Any]]:
+    """The JSON lines of a process's log file (other log lines are skipped), by request id."""
     records: dict[str, dict[str, Any]] = {}
     with contextlib.suppress(OSError):
         for line in path.read_text(errors="replace").splitlines():
@@ -50,3 +54,13 @@ def phase_p50s(records: Iterable[dict[str, Any]]) -> list[str]:
 
 def _p50(values: list[float]) -> str:
     return f"{percentiles(values)['p50']:.2f}" if values else "-"
+
+
+def step_p50s(records: Iterable[dict[str, Any]]) -> list[str]:
+    """p50 of each router step in the decision log's `timings_ms` ("-" where no request had
+    that step; `total` is the router's time in the request phases)."""
+    records = list(records)
+    return [
+        _p50([r["timings_ms"][step] for r in records if step in (r.get("timings_ms") or {})])
+        for step in STEPS
+    ]
