@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 4, 16, 32])
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--iterations", type=int, default=40, help="calls per runtime and size")
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        default=40,
+        help="calls per runtime at batch 1-7; divided by batch // 4 above (at least 5)",
+    )
     parser.add_argument("--no-append", action="store_true")
     args = parser.parse_args()
     load_start = load()
@@ -128,6 +134,7 @@ def main() -> None:
             ]
         )
 
+    shutil.rmtree(work, ignore_errors=True)
     isa = onednn_isa()
     body = "\n\n".join(
         [
