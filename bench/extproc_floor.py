@@ -21,22 +21,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.direct_envoy import start_direct_envoy
+from bench.overhead import Processes
 from bench.prompts import prompt
 from bench.report import ROOT, append, load, percentiles, table
-from bench.request_logs import COLUMNS, phase_p50s, read_json_lines
+from bench.request_logs import COLUMNS, matched, phase_p50s, read_json_lines
 from stack.envoy import EnvoyProxy
 from stack.processes import ManagedProcess, free_port, port_open
 
@@ -91,10 +93,12 @@ async def serve(port: int, backend_port: int) -> None:
 
 
 class Cells:
+    """Latencies, request ids and failures of each path, for one load pattern."""
+
     def __init__(self) -> None:
         self.ms: dict[str, list[float]] = {p: [] for p in PATHS}
         self.request_ids: dict[str, list[str]] = {p: [] for p in PATHS}
-        self.failures = 0
+        self.failures: Counter[str] = Counter()
 
 
 async def send(session: aiohttp.ClientSession, url: str, path: str, cells: Cells, n: int) -> None:
@@ -110,7 +114,7 @@ async def send(session: aiohttp.ClientSession, url: str, path: str, cells: Cells
     except (aiohttp.ClientError, TimeoutError):
         ok = False
     cells.ms[path].append((time.perf_counter() - started) * 1000)
-    cells.failures += not ok
+    cells.failures[path] += not ok
 
 
 async def burst(
@@ -125,25 +129,16 @@ async def burst(
     await asyncio.gather(*(worker() for _ in range(workers)))
 
 
-def cpu_seconds(processes: dict[str, psutil.Process]) -> dict[str, float]:
-    out = {}
-    for name, process in processes.items():
-        times = process.cpu_times()
-        out[name] = times.user + times.system
-    return out
-
-
 def phase_rows(cells: Cells, log: dict[str, dict], conc: str) -> list[list[object]]:
     rows: list[list[object]] = []
     for path in ("forwarded", "answered"):
-        records = [log[i] for i in cells.request_ids[path] if i in log]
-        if records:
+        if records := matched(log, cells.request_ids[path]):
             rows.append([LABELS[path], conc, len(records), *phase_p50s(records)])
     return rows
 
 
 async def measure(
-    args: argparse.Namespace, urls: dict[str, str], processes: dict, envoy_log: Path
+    args: argparse.Namespace, urls: dict[str, str], processes: Processes, envoy_log: Path
 ) -> str:
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60)
@@ -161,33 +156,34 @@ async def measure(
             p = percentiles(sequential.ms[path])
             rows.append([LABELS[path], len(sequential.ms[path]), *(f"{p[q]:.2f}" for q in p)])
         out = [
-            f"Sequential, alternating request by request ({sequential.failures} failures):",
+            "Sequential, alternating request by request "
+            f"({sum(sequential.failures.values())} failures):",
             table(["path", "n", "p50 ms", "p95 ms", "p99 ms"], rows),
         ]
-        names = list(processes)
-        cells = {path: Cells() for path in PATHS}
+        names = list(processes.procs)
+        concurrent = Cells()
         wall = dict.fromkeys(PATHS, 0.0)
         cpu = {path: dict.fromkeys(names, 0.0) for path in PATHS}
         per_round = args.concurrent_requests // args.rounds
         for _ in range(args.rounds):  # alternated, so drift spreads over every path
             for path in PATHS:
-                before, started = cpu_seconds(processes), time.perf_counter()
-                await burst(session, urls[path], path, cells[path], per_round, args.concurrency)
+                before, started = processes.cpu(), time.perf_counter()
+                await burst(session, urls[path], path, concurrent, per_round, args.concurrency)
                 wall[path] += time.perf_counter() - started
-                after = cpu_seconds(processes)
+                after = processes.cpu(client_first=True)
                 for name in names:
                     cpu[path][name] += after[name] - before[name]
         crows = []
         for path in PATHS:
-            count = len(cells[path].ms[path])
-            p = percentiles(cells[path].ms[path])
+            count = len(concurrent.ms[path])
+            p = percentiles(concurrent.ms[path])
             crows.append(
                 [
                     LABELS[path],
                     f"{count / wall[path]:.0f}",
                     f"{p['p50']:.1f}",
                     f"{p['p99']:.1f}",
-                    cells[path].failures,
+                    concurrent.failures[path],
                     *(f"{1000 * cpu[path][n] / count:.2f}" for n in names),
                 ]
             )
@@ -201,9 +197,9 @@ async def measure(
         ]
         await asyncio.sleep(1.5)  # Envoy flushes its access log about once a second
         log = read_json_lines(envoy_log)
-        rows = phase_rows(sequential, log, "seq")
-        for path in PATHS:
-            rows += phase_rows(cells[path], log, str(args.concurrency))
+        rows = phase_rows(sequential, log, "seq") + phase_rows(
+            concurrent, log, str(args.concurrency)
+        )
         out += [
             "Envoy's view (its access log): each ext_proc call to the do-nothing server, the "
             "upstream's service time and the whole request:",
@@ -243,12 +239,8 @@ async def run(args: argparse.Namespace) -> str:
         assert envoy.process is not None
         children = {"ext_proc": noop, "envoy": envoy.process, "envoy-direct": direct}
         children["backend"] = fakes
-        processes = {
-            name: psutil.Process(child.process.pid)
-            for name, child in children.items()
-            if child.process is not None
-        }
-        processes["client"] = psutil.Process()
+        pids = {name: child.process.pid for name, child in children.items() if child.process}
+        processes = Processes({**pids, "bench-client": os.getpid()})
         return await measure(args, urls, processes, envoy.log_path)
     finally:
         for child in (direct, envoy, noop, fakes):

@@ -44,6 +44,7 @@ from bench.report import PLOTS, ROOT, append, load, percentiles, table
 from bench.request_logs import (
     COLUMNS,
     STEP_COLUMNS,
+    matched,
     phase_p50s,
     read_json_lines,
     step_p50s,
@@ -331,7 +332,7 @@ def log_table(
     """Per routed cell, the p50s that `p50s` reads from the cell's log lines (by request id)."""
     rows = []
     for (size, concurrency, path), cell in cells.items():
-        records = [log[i] for i in cell.request_ids if i in log]
+        records = matched(log, cell.request_ids)
         if path == "routed" and records:
             conc = "seq" if concurrency == 1 else concurrency
             rows.append([size, conc, len(records), *p50s(records)])

@@ -39,6 +39,11 @@ def read_json_lines(path: Path) -> dict[str, dict[str, Any]]:
     return records
 
 
+def matched(log: dict[str, dict[str, Any]], request_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The log lines of these requests (a line not flushed yet is left out)."""
+    return [log[i] for i in request_ids if i in log]
+
+
 def phase_p50s(records: Iterable[dict[str, Any]]) -> list[str]:
     """p50 of each ext_proc phase, of the upstream's service time and of the whole request, in
     ms ("-" where no request had that phase)."""

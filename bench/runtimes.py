@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import append, load, table
+from bench.report import append, load, percentiles, table
 from export.base_encoder import base_encoder_path
 from export.encoder_graph import EmbeddingGraph
 from export.onnx_io import export_onnx
@@ -41,10 +41,6 @@ def cpu_flags() -> str:
     return ", ".join(f for f in CPU_FLAGS if f in words) or "none of " + ", ".join(CPU_FLAGS)
 
 
-def p50_ms(calls: list[float]) -> float:
-    return float(np.median(calls)) * 1000
-
-
 def alternate(runs: dict[str, Callable[[], object]], iterations: int) -> dict[str, float]:
     for run in runs.values():  # warm-up: arenas, oneDNN primitives, first-call compilation
         for _ in range(3):
@@ -55,7 +51,7 @@ def alternate(runs: dict[str, Callable[[], object]], iterations: int) -> dict[st
             started = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - started)
-    return {name: p50_ms(values) for name, values in times.items()}
+    return {name: percentiles(values)["p50"] * 1000 for name, values in times.items()}
 
 
 def main() -> None:
