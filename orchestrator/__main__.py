@@ -35,8 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             from orchestrator.app import serve as run_server
+            from orchestrator.config import load_config
+            from orchestrator.event_loop import run
 
-            asyncio.run(run_server(args.config))
+            config = load_config(args.config)
+            run(run_server(args.config, config), config.server.event_loop)
         elif args.command == "classify":
             return run_classify(args.file, args.config, args.output)
     except ConfigError as error:

@@ -134,20 +134,22 @@ def start_metrics_server(config: RouterConfig) -> None:
         start_http_server(config.metrics.port, config.metrics.host, registry=metrics.REGISTRY)
 
 
-async def serve(config_path: Path) -> None:
-    config = load_config(config_path)
+async def serve(config_path: Path, config: RouterConfig | None = None) -> None:
+    """`config` is `config_path` already loaded (the event loop is chosen from it)."""
+    config = config or load_config(config_path)
     encoder = EncoderClient(config.triton.url, config.triton.model, config.triton.timeout_s)
     await encoder.wait_ready(config.triton.startup_timeout_s)
     start_metrics_server(config)
     orchestrator = await start_orchestrator(config, encoder, config_path)
     log.info(
-        "ext_proc on %s:%d, API on %s:%d, metrics on %s:%d",
+        "ext_proc on %s:%d, API on %s:%d, metrics on %s:%d, event loop %s",
         config.server.extproc_host,
         orchestrator.extproc_port,
         config.api.host,
         config.api.port,
         config.metrics.host,
         config.metrics.port,
+        type(asyncio.get_running_loop()).__module__,
     )
 
     stop = asyncio.Event()

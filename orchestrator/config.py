@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from orchestrator.cache.config import CacheConfig
+from orchestrator.event_loop import EventLoopName
 
 
 class ConfigError(ValueError):
@@ -318,6 +319,8 @@ class ServerConfig(StrictModel):
     extproc_host: str = "127.0.0.1"
     extproc_port: Annotated[int, Field(ge=1, le=65535)] = 50051
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
+    # uvloop unless the platform lacks it (orchestrator/event_loop.py says why).
+    event_loop: EventLoopName = "uvloop"
 
 
 class RouterConfig(StrictModel):

@@ -120,6 +120,15 @@ def test_envoy_access_log_times_each_router_phase(stack: LocalStack, base_url: s
     assert phases["request_body_total_latency_us"] < record["duration_ms"] * 1000
 
 
+def test_orchestrator_runs_on_the_configured_event_loop(stack: LocalStack) -> None:
+    started = [
+        line
+        for line in (stack.workdir / "orchestrator.log").read_text().splitlines()
+        if "ext_proc on " in line
+    ]
+    assert started and started[0].endswith("event loop uvloop"), started
+
+
 def test_classification_api(stack: LocalStack) -> None:
     url = api_url(stack)
     intent = httpx.post(

@@ -87,3 +87,11 @@ def test_default_config_follows_compose_environment(monkeypatch: pytest.MonkeyPa
     config = load_config(DEFAULT_CONFIG)
     assert config.triton.url == "triton:8001"
     assert config.models[0].endpoints[0].address == "localhost"
+
+
+def test_event_loop_is_uvloop_by_default_and_checked() -> None:
+    assert parse_config(config_dict()).server.event_loop == "uvloop"
+    data = config_dict()
+    data["server"] = {"event_loop": "trio"}
+    with pytest.raises(ConfigError, match=r"server\.event_loop"):
+        parse_config(data)
