@@ -293,3 +293,29 @@ def test_twelve_digit_maestro_cards_need_the_maestro_range_and_luhn() -> None:
     assert cards("card number 503882659694 is lost") == ["503882659694"]
     assert cards("order 503882659695 shipped") == []  # fails Luhn
     assert cards("ticket 123456789015 is open") == []  # Luhn-valid, outside Maestro's range
+
+
+def test_model_spans_cover_whole_words_so_redaction_leaves_no_piece() -> None:
+    text = "Fray Bartolomé de Las Casas met Sukarno in 東京都港区 on Monday."
+    at = text.index
+    model = [
+        PiiSpan("PERSON", at("olomé"), at(" Casas"), 0.9),  # tagged from a word piece on
+        PiiSpan("PERSON", at("karno"), at(" in"), 0.9),
+        PiiSpan("GPE", at("京都"), at("港区"), 0.9),  # no spaces between CJK words: as tagged
+    ]
+    found = [text[e.start : e.end] for e in combine(text, model, PiiConfig())]
+    assert found == ["Bartolomé de Las", "Sukarno", "京都"]
+
+
+def test_model_email_spans_need_an_at_sign() -> None:
+    text = "Ask Felipe, or write to felipe@example.org or felipe(at)example.org."
+    at = text.index
+    model = [
+        PiiSpan("EMAIL_ADDRESS", at("Felipe"), at(", or"), 0.9),  # a name tagged as e-mail
+        PiiSpan("EMAIL_ADDRESS", at("felipe(at)"), text.rindex("."), 0.9),
+    ]
+    found = [(e.type, text[e.start : e.end]) for e in combine(text, model, PiiConfig())]
+    assert found == [
+        ("EMAIL_ADDRESS", "felipe@example.org"),
+        ("EMAIL_ADDRESS", "felipe(at)example.org"),
+    ]
