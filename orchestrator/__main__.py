@@ -11,7 +11,6 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import argparse  # noqa: E402
-import asyncio  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -53,14 +52,16 @@ def run_classify(file: Path, config_path: Path, output: Path | None) -> int:
 
     from orchestrator.classify_cli import classify
     from orchestrator.config import load_config
+    from orchestrator.event_loop import run
 
     config = load_config(config_path)
+    loop = config.server.event_loop
     with tempfile.TemporaryDirectory() as workdir:
         if output is None:
-            count = asyncio.run(classify(file, config, sys.stdout, Path(workdir)))
+            count = run(classify(file, config, sys.stdout, Path(workdir)), loop)
         else:
             with output.open("w", encoding="utf-8") as out:
-                count = asyncio.run(classify(file, config, out, Path(workdir)))
+                count = run(classify(file, config, out, Path(workdir)), loop)
     print(f"classified {count} texts", file=sys.stderr)
     return 0
 
