@@ -136,9 +136,26 @@ def start_metrics_server(config: RouterConfig) -> None:
 
 async def serve(config_path: Path, config: RouterConfig | None = None) -> None:
     """`config` is `config_path` already loaded (the event loop is chosen from it)."""
+    # Handlers first: a SIGTERM while waiting for Triton or while the servers start (their
+    # ports already open) must end the process through a clean path, not kill it.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     config = config or load_config(config_path)
     encoder = EncoderClient(config.triton.url, config.triton.model, config.triton.timeout_s)
-    await encoder.wait_ready(config.triton.startup_timeout_s)
+    waiting = asyncio.create_task(encoder.wait_ready(config.triton.startup_timeout_s))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not waiting.done():
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        await encoder.close()
+        log.info("stopped while waiting for Triton")
+        return
+    stopping.cancel()
+    waiting.result()  # raises if Triton never became ready
     start_metrics_server(config)
     orchestrator = await start_orchestrator(config, encoder, config_path)
     log.info(
@@ -149,13 +166,9 @@ async def serve(config_path: Path, config: RouterConfig | None = None) -> None:
         config.api.port,
         config.metrics.host,
         config.metrics.port,
-        type(asyncio.get_running_loop()).__module__,
+        type(loop).__module__,
     )
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("shutting down")
     await orchestrator.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -13,6 +14,8 @@ from tritonclient.grpc.aio import InferenceServerClient
 from tritonclient.utils import InferenceServerException
 
 from orchestrator import metrics
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
 EMBEDDING = "EMBEDDING"
@@ -85,6 +88,7 @@ class EncoderClient:
         self._client = InferenceServerClient(url)
 
     async def wait_ready(self, timeout_s: float) -> None:
+        log.info("waiting up to %.0f s for Triton model %r at %s", timeout_s, self.model, self.url)
         deadline = time.monotonic() + timeout_s
         last_error = "not ready"
         while time.monotonic() < deadline:

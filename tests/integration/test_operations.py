@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import grpc
 import httpx
 import pytest
+import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from stack.local import LocalStack
+from orchestrator.__main__ import DEFAULT_CONFIG
+from stack.local import LocalStack, load_stack_config
+from stack.processes import ManagedProcess, free_port, port_open
 
 pytestmark = pytest.mark.integration
 
@@ -127,6 +133,43 @@ def test_orchestrator_runs_on_the_configured_event_loop(stack: LocalStack) -> No
         if "ext_proc on " in line
     ]
     assert started and started[0].endswith("event loop uvloop"), started
+
+
+def sigterm_log(config: dict, workdir: Path, started: Callable[[str], bool]) -> str:
+    """Start an orchestrator on `config`, send SIGTERM once its log says `started`, and
+    return the log after it exited 0."""
+    config_path = workdir / "router-config.yaml"
+    config_path.write_text(yaml.safe_dump(config))
+    argv = [sys.executable, "-m", "orchestrator", "serve", "--config", str(config_path)]
+    router = ManagedProcess("orchestrator", argv, workdir / "orchestrator.log").start()
+    try:
+        router.wait_until(lambda: started(router.log_tail()), 120)
+        assert router.process is not None
+        router.process.send_signal(signal.SIGTERM)
+        assert router.process.wait(timeout=20) == 0, router.log_tail()
+        return router.log_tail()
+    finally:
+        router.stop()
+
+
+def test_orchestrator_stops_cleanly_on_sigterm(stack: LocalStack, tmp_path: Path) -> None:
+    """Compose and Kubernetes stop containers with SIGTERM: the event loop's signal handler
+    must run the shutdown path and exit 0, also when the signal lands while the servers start
+    (their ports open before start-up ends), not leave the process to be killed."""
+    config = yaml.safe_load(stack.config_path.read_text())
+    config["server"]["extproc_port"] = free_port()
+    config["api"]["port"] = free_port()
+    config["metrics"]["port"] = free_port()
+    log = sigterm_log(config, tmp_path, lambda _: port_open(config["server"]["extproc_port"]))
+    assert "shutting down" in log
+
+
+def test_orchestrator_stops_on_sigterm_while_waiting_for_triton(tmp_path: Path) -> None:
+    config = load_stack_config(DEFAULT_CONFIG)
+    config["triton"] = {"url": f"127.0.0.1:{free_port()}", "startup_timeout_s": 120}  # no one
+    config["server"]["extproc_port"] = free_port()
+    log = sigterm_log(config, tmp_path, lambda log: "waiting up to" in log)
+    assert "stopped while waiting for Triton" in log
 
 
 def test_classification_api(stack: LocalStack) -> None:
