@@ -55,13 +55,13 @@ def run_classify(file: Path, config_path: Path, output: Path | None) -> int:
     from orchestrator.event_loop import run
 
     config = load_config(config_path)
-    loop = config.server.event_loop
+    loop_name = config.server.event_loop
     with tempfile.TemporaryDirectory() as workdir:
         if output is None:
-            count = run(classify(file, config, sys.stdout, Path(workdir)), loop)
+            count = run(classify(file, config, sys.stdout, Path(workdir)), loop_name)
         else:
             with output.open("w", encoding="utf-8") as out:
-                count = run(classify(file, config, out, Path(workdir)), loop)
+                count = run(classify(file, config, out, Path(workdir)), loop_name)
     print(f"classified {count} texts", file=sys.stderr)
     return 0
 

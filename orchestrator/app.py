@@ -23,7 +23,7 @@ from grpc_health.v1.health import aio as health_aio
 
 from orchestrator import metrics
 from orchestrator.cache import SemanticCache
-from orchestrator.config import RouterConfig, load_config
+from orchestrator.config import RouterConfig
 from orchestrator.decision_log import DecisionLog
 from orchestrator.extproc.processor import Processor, RuntimeHolder
 from orchestrator.extproc.server import ExternalProcessor
@@ -134,15 +134,15 @@ def start_metrics_server(config: RouterConfig) -> None:
         start_http_server(config.metrics.port, config.metrics.host, registry=metrics.REGISTRY)
 
 
-async def serve(config_path: Path, config: RouterConfig | None = None) -> None:
-    """`config` is `config_path` already loaded (the event loop is chosen from it)."""
+async def serve(config_path: Path, config: RouterConfig) -> None:
+    """`config` is `config_path` as loaded before the loop started (it names the loop); the
+    path is kept for hot reload."""
     # Handlers first: a SIGTERM while waiting for Triton or while the servers start (their
     # ports already open) must end the process through a clean path, not kill it.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    config = config or load_config(config_path)
     encoder = EncoderClient(config.triton.url, config.triton.model, config.triton.timeout_s)
     waiting = asyncio.create_task(encoder.wait_ready(config.triton.startup_timeout_s))
     stopping = asyncio.create_task(stop.wait())
